@@ -1,0 +1,5 @@
+"""``python -m analytics ...``: see analytics/cli.py."""
+
+from analytics.cli import main
+
+raise SystemExit(main())

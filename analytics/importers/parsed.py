@@ -1,0 +1,76 @@
+"""What every importer hands to analytics.ingest: canonical columns plus what is needed to explain
+rows it could not read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics.model import CANONICAL_COLUMNS
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """An export read and translated, not yet validated or stored.
+
+    ``frame`` has every column of ``CANONICAL_COLUMNS`` (absent fields are NA), ``raw`` the file's
+    rows as text (for quarantine), ``line_numbers`` each row's line in the file. ``raw_values``
+    holds, per canonical field that needed parsing (times, numbers), the text it came from, so a
+    value that did not parse can be named in the report. ``status_raw`` text that mapped to no
+    status leaves ``status`` NA.
+    """
+
+    path: Path
+    format: str
+    source: str
+    frame: pd.DataFrame
+    raw: pd.DataFrame
+    line_numbers: pd.Series
+    raw_values: dict[str, pd.Series] = field(default_factory=dict)
+    snapshot_at: pd.Timestamp | None = None
+    agency: str | None = None
+    region_hint: str | None = None
+    timezone: str = "Asia/Jakarta"
+    default_unit_kind: str | None = None
+    # Mapping files may name units' canonical names: normalised raw text -> name.
+    unit_aliases: dict[str, str] = field(default_factory=dict)
+
+
+def empty_canonical(n: int) -> pd.DataFrame:
+    """A frame of ``n`` rows with every canonical column, all NA, in the stored dtypes."""
+    from analytics.model import ESTIMATED_FLAGS, STAGE_TIMES
+
+    cols: dict[str, object] = {}
+    for c in CANONICAL_COLUMNS:
+        if c in STAGE_TIMES:
+            cols[c] = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
+        elif c in ESTIMATED_FLAGS.values() or c in ("anonymous", "confidential"):
+            cols[c] = pd.Series(False, index=range(n), dtype="bool")
+        elif c in ("lat", "lon"):
+            cols[c] = pd.Series(np.nan, index=range(n), dtype="float64")
+        elif c in ("rating", "redispatch_count"):
+            cols[c] = pd.Series(pd.NA, index=range(n), dtype="Int64")
+        else:
+            cols[c] = pd.Series(pd.NA, index=range(n), dtype="str")
+    return pd.DataFrame(cols)
+
+
+def to_float(text: pd.Series) -> pd.Series:
+    """Numbers as exports write them: ``-6.2345`` or ``-6,2345`` (Indonesian decimal comma)."""
+    cleaned = text.str.strip().str.replace(",", ".", regex=False)
+    return pd.to_numeric(cleaned, errors="coerce").astype("float64")
+
+
+def to_int(text: pd.Series) -> pd.Series:
+    num = to_float(text)
+    whole = num.where(num.isna() | (num == num.round()))
+    return whole.astype("Int64")
+
+
+def text_or_na(col: pd.Series | None, n: int) -> pd.Series:
+    if col is None:
+        return pd.Series(pd.NA, index=range(n), dtype="str")
+    return col.astype("str").reset_index(drop=True)

@@ -1,0 +1,157 @@
+"""Reading CSV and XLSX files into all-text frames, whatever encoding or layout Excel left.
+
+Everything is read as text: types are decided by each format's own parser, so a ticket number
+like ``0012`` keeps its zeros and a date is never guessed by a spreadsheet library.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.importers.errors import RefusedFile
+
+HEADER_SEARCH_ROWS = 30  # SP4N-LAPOR! puts its header under a title block of ~10 rows
+XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """Bytes of a CSV to text: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise RefusedFile(path, f"the file says UTF-16 but does not decode ({exc})") from exc
+    if b"\x00" in data[:4096]:
+        raise RefusedFile(path, "the file is binary, not a CSV or XLSX export")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" as Windows-1252; it decodes any byte but 5 unused ones.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise RefusedFile(path, "the text encoding is neither UTF-8 nor Windows-1252") from exc
+
+
+def _sniff_delimiter(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        return max(",;\t|", key=first.count)
+
+
+def read_grid(path: str | Path) -> pd.DataFrame:
+    """The file's cells as a text frame with no header row chosen yet (columns 0..n-1).
+
+    Empty cells are NA. Raises RefusedFile for a missing, empty or unreadable file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise RefusedFile(path, "file not found")
+    data = path.read_bytes()
+    if not data.strip():
+        raise RefusedFile(path, "the file is empty")
+    if data.startswith(_XLSX_MAGIC) or path.suffix.lower() in XLSX_SUFFIXES:
+        grid = _read_xlsx(path, data)
+    else:
+        grid = _read_csv_text(path, decode_text(path, data))
+    grid = grid.dropna(how="all")
+    if grid.empty:
+        raise RefusedFile(path, "the file has no rows")
+    return grid
+
+
+def _read_xlsx(path: Path, data: bytes) -> pd.DataFrame:
+    try:
+        book = pd.ExcelFile(io.BytesIO(data), engine="calamine")
+        # The first sheet that has cells: SP4N-LAPOR! calls it "Laporan Ringkas".
+        for sheet in book.sheet_names:
+            grid = book.parse(sheet, header=None, dtype=str)
+            if not grid.dropna(how="all").empty:
+                return _clean(grid)
+    except Exception as exc:  # calamine raises several types for damaged workbooks
+        raise RefusedFile(path, f"the workbook cannot be read ({exc.__class__.__name__}: {exc})") from exc
+    raise RefusedFile(path, "the workbook has no sheet with data")
+
+
+def _read_csv_text(path: Path, text: str) -> pd.DataFrame:
+    sample = text[:20000]
+    delim = _sniff_delimiter(sample)
+    try:
+        grid = pd.read_csv(
+            io.StringIO(text),
+            sep=delim,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            engine="c",
+            on_bad_lines="error",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        # Rows of uneven length (a title block above the header) trip the C parser; the python
+        # engine pads short rows instead.
+        try:
+            rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+        except csv.Error as exc2:
+            raise RefusedFile(path, f"the CSV cannot be parsed ({exc2})") from exc
+        width = max((len(r) for r in rows), default=0)
+        if width == 0:
+            raise RefusedFile(path, "the file has no rows") from exc
+        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+    except pd.errors.EmptyDataError as exc:
+        raise RefusedFile(path, "the file has no rows") from exc
+    return _clean(grid)
+
+
+def _clean(grid: pd.DataFrame) -> pd.DataFrame:
+    grid = grid.astype("str") if len(grid) else grid
+    grid = grid.apply(lambda col: col.str.strip())
+    grid = grid.mask(grid.isin(["", "nan", "NaN"]) | grid.isna())
+    grid.columns = range(grid.shape[1])
+    return grid.reset_index(drop=True)
+
+
+def normalise_header(value: object) -> str:
+    """Header text compared case- and space-insensitively."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    return " ".join(str(value).replace("\ufeff", "").split()).lower()
+
+
+def find_header(grid: pd.DataFrame, required: list[str]) -> int | None:
+    """Index of the first of the top rows that holds every required column name, or None."""
+    wanted = {normalise_header(c) for c in required}
+    for i in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        cells = {normalise_header(v) for v in grid.iloc[i].tolist()}
+        if wanted <= cells:
+            return i
+    return None
+
+
+def frame_under_header(grid: pd.DataFrame, header_row: int) -> tuple[pd.DataFrame, pd.Series]:
+    """The rows below the header as a frame with named columns, and each row's line number
+    in the file (1-based, as a spreadsheet shows it) for the import report."""
+    header = [normalise_header(v) for v in grid.iloc[header_row].tolist()]
+    body = grid.iloc[header_row + 1 :].copy()
+    # Unnamed or repeated header cells get positional names so no data is lost.
+    seen: dict[str, int] = {}
+    names = []
+    for i, h in enumerate(header):
+        name = h or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        names.append(name)
+    body.columns = names
+    body = body.dropna(how="all")
+    line_numbers = pd.Series(body.index.to_numpy() + 1, index=body.index)
+    return body.reset_index(drop=True), line_numbers.reset_index(drop=True)
