@@ -72,7 +72,7 @@ def _read_xlsx(path: Path, data: bytes) -> pd.DataFrame:
         book = pd.ExcelFile(io.BytesIO(data), engine="calamine")
         # The first sheet that has cells: SP4N-LAPOR! calls it "Laporan Ringkas".
         for sheet in book.sheet_names:
-            grid = book.parse(sheet, header=None, dtype=str)
+            grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)
             if not grid.dropna(how="all").empty:
                 return _clean(grid)
     except Exception as exc:  # calamine raises several types for damaged workbooks
