@@ -1,0 +1,69 @@
+"""Named reads from the store for the metrics. Values are bound; the filterable columns are a
+whitelist, so nothing a user types reaches the SQL text."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+# Columns the metrics need; personal fields are never read here.
+METRIC_COLUMNS: tuple[str, ...] = (
+    "source", "source_id", "received_at", "verified_at", "dispatched_at", "first_response_at",
+    "resolved_at", "verified_est", "dispatched_est", "first_response_est", "resolved_est", "status",
+    "classification", "category", "channel", "unit_code", "unit", "unit_kind", "kecamatan_code",
+    "kecamatan", "desa_code", "desa", "lat", "lon", "rating", "redispatch_count",
+)
+# Filter name -> column. Anything else is refused by name.
+FILTERABLE: dict[str, str] = {
+    "unit": "unit",
+    "unit_code": "unit_code",
+    "unit_kind": "unit_kind",
+    "kecamatan": "kecamatan",
+    "category": "category",
+    "channel": "channel",
+    "status": "status",
+    "classification": "classification",
+    "source": "source",
+}
+_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in METRIC_COLUMNS) + " FROM complaints"
+
+
+def filter_clause(filters: dict[str, list[str]] | None) -> tuple[str, dict[str, object]]:
+    """``{"unit": ["Dinas PUPR"]}`` -> (" AND list_contains($f0, unit)", {"f0": [...]})."""
+    sql, params = "", {}
+    for i, (name, values) in enumerate(sorted((filters or {}).items())):
+        if not values:
+            continue
+        col = FILTERABLE.get(name)
+        if col is None:
+            raise ValueError(f"cannot filter by {name!r}; allowed: {', '.join(FILTERABLE)}")
+        key = f"f{i}"
+        sql += f' AND list_contains(${key}, "{col}")'  # column from the whitelist above
+        params[key] = [str(v) for v in values]
+    return sql, params
+
+
+def complaints_received(
+    con: duckdb.DuckDBPyConnection,
+    start_utc: pd.Timestamp | None,
+    end_utc: pd.Timestamp | None,
+    filters: dict[str, list[str]] | None = None,
+) -> pd.DataFrame:
+    """Complaints received in [start_utc, end_utc) (either bound may be None), with METRIC_COLUMNS."""
+    where, params = filter_clause(filters)
+    params["lo"] = None if start_utc is None else start_utc.to_pydatetime()
+    params["hi"] = None if end_utc is None else end_utc.to_pydatetime()
+    sql = (
+        _SELECT
+        + " WHERE ($lo IS NULL OR received_at >= $lo) AND ($hi IS NULL OR received_at < $hi)"
+        + where
+    )
+    return con.execute(sql, params).df()
+
+
+def data_bounds(con: duckdb.DuckDBPyConnection) -> tuple[pd.Timestamp | None, pd.Timestamp | None, pd.Timestamp | None]:
+    """(first received, last received, last snapshot) in the store, UTC; None when empty."""
+    row = con.execute(
+        "SELECT min(received_at), max(received_at), (SELECT max(snapshot_at) FROM import_batches) FROM complaints"
+    ).fetchall()[0]
+    return tuple(None if v is None else pd.Timestamp(v).tz_convert("UTC") for v in row)  # type: ignore[return-value]
