@@ -39,6 +39,8 @@ def clock_with_unknowns(complaints: pd.DataFrame, policy: SlaPolicy, cal: WorkCa
     """``sla.stage_clock`` plus state ``unknown`` for stages the status shows as passed whose time
     the source never recorded (a "Laporan Ringkas" export): counted as neither on time nor late."""
     clock = stage_clock(complaints, policy, cal, as_of)
+    if "unknown" in clock["state"].cat.categories:
+        return clock  # stage_clock already reads the status column
     if clock.empty:
         clock["state"] = clock["state"].cat.add_categories(["unknown"])
         return clock
@@ -65,9 +67,31 @@ def clock_with_unknowns(complaints: pd.DataFrame, policy: SlaPolicy, cal: WorkCa
     return clock
 
 
-def _group_key(frame: pd.DataFrame, by: str) -> tuple[pd.Series, pd.Series, np.ndarray]:
+# Dimensions an analyst may group by (analysis page); derived ones come from received_at.
+DIMENSIONS: dict[str, str] = {
+    "unit": "unit", "kecamatan": "kecamatan", "category": "category", "channel": "channel",
+    "classification": "classification", "unit_kind": "unit_kind", "week": "week", "month": "month",
+}
+
+
+def with_time_dims(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """Add ``week`` (Monday, local) and ``month`` (first day, local) of received_at, as ISO text."""
+    local = frame["received_at"].dt.tz_convert(tz).dt.tz_localize(None)
+    day = local.dt.normalize()
+    week = day - pd.to_timedelta(day.dt.weekday, unit="D")
+    return frame.assign(week=week.dt.strftime("%Y-%m-%d"), month=day.dt.strftime("%Y-%m-01"))
+
+
+def _group_key(frame: pd.DataFrame, by: str | tuple[str, ...]) -> tuple[pd.Series, pd.Series, np.ndarray]:
     """(group name, group code, row mask) of the complaints or clock rows for a grouping."""
     n = len(frame)
+    if isinstance(by, tuple):
+        cols = [DIMENSIONS[d] for d in by]
+        mask = np.logical_and.reduce([frame[c].notna().to_numpy() for c in cols])
+        name = frame[cols[0]].astype("str")
+        for c in cols[1:]:
+            name = name + " / " + frame[c].astype("str")
+        return name, name, mask
     if by == "kabupaten":
         return pd.Series("Kabupaten", index=frame.index), pd.Series("ALL", index=frame.index), np.ones(n, bool)
     if by == "verifikator":
@@ -92,15 +116,24 @@ def _response_days(c: pd.DataFrame, cal: WorkCalendar, tz: str, as_of: pd.Timest
 
 
 def group_metrics(
-    complaints: pd.DataFrame, clock: pd.DataFrame, by: str, as_of: pd.Timestamp, cal: WorkCalendar, tz: str
+    complaints: pd.DataFrame, clock: pd.DataFrame, by: str | tuple[str, ...], as_of: pd.Timestamp, cal: WorkCalendar, tz: str
 ) -> pd.DataFrame:
-    """Every metric in METRIC_COLUMNS for each group of ``by`` (one of GROUPINGS).
+    """Every metric in METRIC_COLUMNS for each group of ``by``: one of GROUPINGS, or a tuple of one
+    or two DIMENSIONS (the analysis page; unit-owned stages, all units).
 
     ``complaints``: canonical columns, the complaints received in the period. ``clock``: their
     stage clock (clock_with_unknowns) as of ``as_of``. Returns one row per group: ``group``,
     ``group_code`` and the metric columns; counts are ints, rates fractions (NaN = unavailable).
     """
-    if by not in GROUPINGS:
+    if isinstance(by, (list, tuple)):
+        by = tuple(by)
+        bad = [d for d in by if d not in DIMENSIONS]
+        if bad or not by or len(by) > 2:
+            raise ValueError(f"group by one or two of {', '.join(DIMENSIONS)}; got {list(by)}")
+        if {"week", "month"} & set(by):
+            complaints = with_time_dims(complaints, tz)
+            clock = with_time_dims(clock, tz)
+    elif by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
     verifier = by == "verifikator"
     c = complaints.reset_index(drop=True)
@@ -164,6 +197,7 @@ class League:
     policy_label: str
     settings: RankingSettings
     regency: pd.Series  # the regency as one group (same metrics), for comparisons and KPIs
+    previous_regency: pd.Series  # the same for the previous period
     table: pd.DataFrame  # group metrics + adjusted_on_time_rate, score, ranked, rank, tier, funnel, rank_change
 
 
@@ -198,13 +232,14 @@ def compute_league(
         return rank_table(groups, settings, p0, limit), regency
 
     table, regency = ranked(current, as_of)
-    before, _ = ranked(previous, prev_as_of)
+    before, prev_regency = ranked(previous, prev_as_of)
     prev_rank = before.set_index("group")["rank"]
     table["rank_change"] = (prev_rank.reindex(table["group"]).to_numpy() - table["rank"].to_numpy())
     table["rank_change"] = table["rank_change"].astype("Int64")
     table = table.sort_values(["ranked", "rank", "complaints"], ascending=[False, True, False], na_position="last")
     return League(by=by, period=period, previous=prev_period, as_of=as_of, policy=policy.name,
-                  policy_label=policy.label, settings=settings, regency=regency, table=table.reset_index(drop=True))
+                  policy_label=policy.label, settings=settings, regency=regency,
+                  previous_regency=prev_regency, table=table.reset_index(drop=True))
 
 
 def breaches(clock: pd.DataFrame, states: tuple[str, ...] = ("late", "open_overdue", "at_risk")) -> pd.DataFrame:

@@ -1,0 +1,233 @@
+"""What each dashboard page shows, as one pure call per page (connection in, frozen data out).
+
+The dashboard caches these at the UI boundary; the CLI and the exports call the same functions,
+so every screen, file and message shows the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics.league import League, breaches, clock_with_unknowns, compute_league, group_metrics
+from analytics.periods import Period, iso_week
+from analytics.policy import load_policy
+from analytics.queries import complaints_received
+from analytics.ranking import load_ranking_settings
+from analytics.sla import policy_calendar
+from analytics.summary import Kpi, headline, kpis, weekly_trend
+
+TREND_WEEKS = 12  # the Ringkasan trend: a quarter of weekly points reads well on a phone
+TOP_N = 5
+OLDEST_N = 10
+POINTS_LIMIT = 20_000  # map points: enough for a kecamatan view, light enough for a phone
+
+
+@dataclass(frozen=True)
+class Overview:
+    league: League
+    camat: League
+    kpis: tuple[Kpi, ...]
+    best: pd.DataFrame  # top TOP_N ranked units (OPD and camat together), best first
+    worst: pd.DataFrame  # bottom TOP_N ranked units, worst first
+    most_overdue: pd.DataFrame  # units with open overdue stages, most first
+    trend: pd.DataFrame  # weekly_trend over TREND_WEEKS
+    sentence_id: str
+    sentence_en: str
+
+
+def short_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Unit code -> short name ("Dinas PUPR") from the store's regency registry, for phones."""
+    from analytics.regions import load_region
+    from analytics.store import get_meta
+
+    slug = get_meta(con, "region")
+    if not slug:
+        return {}
+    units = load_region(slug).units
+    return dict(zip(units["code"], units["short_name"]))
+
+
+def _league(con, by, period, as_of, policy, filters=None) -> League:
+    pol = load_policy(policy)
+    cal = policy_calendar(pol)
+    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
+    prev = complaints_received(con, *period.previous().utc_bounds(pol.timezone), filters)
+    league = compute_league(cur, prev, by=by, period=period, as_of=as_of, policy=pol, cal=cal,
+                            settings=load_ranking_settings())
+    # A display name that fits a 390 px phone; unknown units keep their name as given.
+    short = league.table["group_code"].map(short_names(con)) if by in ("opd", "camat") else None
+    league.table["short"] = league.table["group"] if short is None else short.fillna(league.table["group"])
+    return league
+
+
+def _units(opd: League, camat: League) -> pd.DataFrame:
+    t = pd.concat([opd.table.assign(kind="opd"), camat.table.assign(kind="camat")], ignore_index=True)
+    return t
+
+
+def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: str | None) -> Overview:
+    """Ringkasan: KPIs with change, best/worst units, most overdue, weekly trend, the sentence."""
+    opd = _league(con, "opd", period, as_of, policy)
+    camat = _league(con, "camat", period, as_of, policy)
+    units = _units(opd, camat)
+    ranked = units[units["ranked"]].sort_values(["score", "complaints"], ascending=[False, False])
+    best = ranked.head(TOP_N)
+    worst = ranked.sort_values(["score", "complaints"], ascending=[True, False]).head(TOP_N)
+    overdue = units[units["open_overdue"] > 0].sort_values("open_overdue", ascending=False).head(TOP_N)
+    pol = load_policy(policy)
+    end = pd.Timestamp(period.end)
+    start = (end - pd.Timedelta(days=7 * TREND_WEEKS - 1)).date()
+    window = Period(start - timedelta(days=start.weekday()), period.end)
+    trend = weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone)), pol, policy_calendar(pol), as_of)
+    return Overview(
+        league=opd, camat=camat, kpis=tuple(kpis(opd)), best=best.reset_index(drop=True),
+        worst=worst.reset_index(drop=True), most_overdue=overdue.reset_index(drop=True), trend=trend,
+        sentence_id=headline(opd, "id"), sentence_en=headline(opd, "en"),
+    )
+
+
+@dataclass(frozen=True)
+class UnitView:
+    unit: str
+    unit_code: str | None
+    kind: str
+    row: pd.Series | None  # the unit's league row (None when it has no complaints in the period)
+    regency: pd.Series
+    league_size: int
+    trend: pd.DataFrame
+    open_breaches: pd.DataFrame  # open_overdue and at_risk stages, most working days over first
+    categories: pd.DataFrame  # category, complaints
+    channels: pd.DataFrame  # channel, complaints
+    points: pd.DataFrame  # lat, lon, status, source_id
+
+
+def unit_view(con: duckdb.DuckDBPyConnection, unit: str, period: Period, as_of: pd.Timestamp, policy: str | None) -> UnitView:
+    """Unit page: scorecard against the regency, trend, open overdue/at-risk, mixes, map points.
+    ``unit`` is a unit code or name; unknown gives ValueError naming it."""
+    row = con.execute(
+        "SELECT unit, unit_code, unit_kind FROM complaints WHERE unit_code = $u OR unit = $u LIMIT 1", {"u": unit}
+    ).fetchall()
+    if not row:
+        raise ValueError(f"unit {unit!r} not found in the store")
+    name, code, kind = row[0]
+    by = "camat" if kind == "camat" else "opd"
+    league = _league(con, by, period, as_of, policy)
+    mine = league.table[league.table["group"] == name]
+    pol = load_policy(policy)
+    cal = policy_calendar(pol)
+    filters = {"unit": [name]}
+    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
+    start = (pd.Timestamp(period.end) - pd.Timedelta(days=7 * TREND_WEEKS - 1)).date()
+    window = Period(start - timedelta(days=start.weekday()), period.end)
+    trend = weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone), filters), pol, cal, as_of)
+    clock = clock_with_unknowns(cur, pol, cal, as_of)
+    open_b = breaches(clock, ("open_overdue", "at_risk"))
+    open_b = open_b[open_b["owner_kind"] == "unit"].reset_index(drop=True)
+    cats = cur.groupby("category", dropna=False).size().rename("complaints").reset_index()
+    chans = cur.groupby("channel", dropna=False).size().rename("complaints").reset_index()
+    pts = cur.loc[cur["lat"].notna() & cur["lon"].notna(), ["source_id", "lat", "lon", "status"]].head(POINTS_LIMIT)
+    return UnitView(
+        unit=name, unit_code=code, kind=kind or "", row=mine.iloc[0] if len(mine) else None, regency=league.regency,
+        league_size=int(league.table["ranked"].sum()), trend=trend, open_breaches=open_b,
+        categories=cats.sort_values("complaints", ascending=False).reset_index(drop=True),
+        channels=chans.sort_values("complaints", ascending=False).reset_index(drop=True), points=pts.reset_index(drop=True),
+    )
+
+
+@dataclass(frozen=True)
+class MapView:
+    kecamatan: pd.DataFrame  # group (name), group_code (Kemendagri code) + metrics
+    desa: pd.DataFrame  # desa_code, desa, complaints
+    points: pd.DataFrame  # lat, lon, kecamatan, status
+    unplaced: int  # complaints without a matched kecamatan
+
+
+def map_view(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: str | None) -> MapView:
+    pol = load_policy(policy)
+    cal = policy_calendar(pol)
+    cur = complaints_received(con, *period.utc_bounds(pol.timezone))
+    clock = clock_with_unknowns(cur, pol, cal, as_of)
+    kec = group_metrics(cur, clock, "kecamatan", as_of, cal, pol.timezone)
+    desa = cur[cur["desa_code"].notna()].groupby(["desa_code", "desa"]).size().rename("complaints").reset_index()
+    pts = cur.loc[cur["lat"].notna() & cur["lon"].notna(), ["lat", "lon", "kecamatan", "status"]]
+    return MapView(kecamatan=kec, desa=desa, points=pts.head(POINTS_LIMIT).reset_index(drop=True),
+                   unplaced=int(cur["kecamatan_code"].isna().sum()))
+
+
+@dataclass(frozen=True)
+class WeeklyReview:
+    week: str
+    period: Period
+    opd: League
+    camat: League
+    movers_up: pd.DataFrame
+    movers_down: pd.DataFrame
+    new_breaches: pd.DataFrame  # stages whose deadline fell in the week and were missed
+    oldest_open: pd.DataFrame  # the OLDEST_N oldest open unit stages
+
+
+def weekly_review(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, policy: str | None) -> WeeklyReview:
+    """Tinjauan Mingguan for ISO week ``week`` (``2025-W24``), judged at the end of that week or
+    at ``as_of`` when the week is not over."""
+    period = iso_week(week)
+    pol = load_policy(policy)
+    week_end = period.utc_bounds(pol.timezone)[1] - pd.Timedelta(microseconds=1)
+    if period.utc_bounds(pol.timezone)[0] > as_of:
+        raise ValueError(f"week {week} has not started yet (data as of {as_of.date()})")
+    at = min(as_of, week_end)
+    opd = _league(con, "opd", period, at, policy)
+    camat = _league(con, "camat", period, at, policy)
+    units = _units(opd, camat)
+    moved = units[units["rank_change"].notna()]
+    up = moved[moved["rank_change"] > 0].sort_values("rank_change", ascending=False).head(TOP_N)
+    down = moved[moved["rank_change"] < 0].sort_values("rank_change").head(TOP_N)
+    cal = policy_calendar(pol)
+    lo, hi = period.utc_bounds(pol.timezone)
+    # Everything still inside its clock during the week: received up to 90 days before it ends.
+    recent = complaints_received(con, lo - pd.Timedelta(days=90), hi)
+    clock = clock_with_unknowns(recent, pol, cal, at)
+    b = breaches(clock, ("late", "open_overdue"))
+    new = b[(b["deadline"] >= lo) & (b["deadline"] < hi)].reset_index(drop=True)
+    open_unit = clock[(clock["owner_kind"] == "unit") & clock["ended_at"].isna() & clock["started_at"].notna()
+                      & clock["state"].astype("str").isin(["open", "at_risk", "open_overdue"])]
+    oldest = open_unit.sort_values("started_at").head(OLDEST_N).reset_index(drop=True)
+    return WeeklyReview(week=week.upper(), period=period, opd=opd, camat=camat, movers_up=up.reset_index(drop=True),
+                        movers_down=down.reset_index(drop=True), new_breaches=new, oldest_open=oldest)
+
+
+def analysis_table(
+    con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: str | None,
+    filters: dict[str, list[str]] | None, dims: tuple[str, ...],
+) -> pd.DataFrame:
+    """Analisis: every registry metric grouped by one or two dimensions over filtered complaints."""
+    pol = load_policy(policy)
+    cal = policy_calendar(pol)
+    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
+    if cur.empty:
+        return pd.DataFrame()
+    clock = clock_with_unknowns(cur, pol, cal, as_of)
+    return group_metrics(cur, clock, tuple(dims), as_of, cal, pol.timezone)
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Distinct values of each filterable column (for the analyst's filter widgets)."""
+    out = {}
+    for name in ("unit", "kecamatan", "category", "channel", "status", "classification"):
+        col = {"unit": "unit", "kecamatan": "kecamatan", "category": "category", "channel": "channel",
+               "status": "status", "classification": "classification"}[name]
+        rows = con.execute(f'SELECT DISTINCT "{col}" FROM complaints WHERE "{col}" IS NOT NULL ORDER BY 1').fetchall()  # noqa: S608 - whitelisted
+        out[name] = [r[0] for r in rows]
+    return out
+
+
+def finite(v: object) -> float | None:
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return f if np.isfinite(f) else None
