@@ -138,7 +138,9 @@ def group_metrics(
     verifier = by == "verifikator"
     c = complaints.reset_index(drop=True)
     name, code, mask = _group_key(c, by)
-    c = c.assign(_g=name, _code=code)[mask]
+    # Only the columns the metrics read: masking all ~26 columns of a million rows costs seconds.
+    needed = ["received_at", "dispatched_at", "first_response_at", "resolved_at", "status", "rating", "redispatch_count"]
+    c = c[[col for col in needed if col in c.columns]].assign(_g=name, _code=code)[mask]
     c["_resp"] = _response_days(c, cal, tz, as_of, verifier)
     if verifier:
         dispatched = np.ones(len(c), bool)
@@ -175,7 +177,7 @@ def group_metrics(
     k = clock.reset_index(drop=True)
     kname, _, kmask = _group_key(k, by)
     stage_mask = (k["stage"] == "verifikasi").to_numpy() if verifier else (k["owner_kind"] == "unit").to_numpy()
-    k = k.assign(_g=kname)[kmask & stage_mask]
+    k = pd.DataFrame({"_g": kname, "state": k["state"]})[kmask & stage_mask]
     counts = pd.crosstab(k["_g"], k["state"].astype("str")).reindex(columns=list(STATE_COUNTS), fill_value=0)
     out = out.join(counts, how="left")
     out[list(STATE_COUNTS)] = out[list(STATE_COUNTS)].fillna(0).astype("int64")
