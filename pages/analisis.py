@@ -1,0 +1,78 @@
+"""Analisis: any registry measure grouped by one or two dimensions over filtered complaints.
+
+For Kominfo analysts (desktop first, still usable at 390 px): period, filters, grouping,
+measures; a table and a bar chart; the table and the filtered complaints as CSV/XLSX (metric
+columns only: no reporter names, contacts or complaint text).
+"""
+
+import functools
+
+import streamlit as st
+
+from analytics import views
+from analytics.periods import Period
+from analytics.policy import load_policy
+from analytics.queries import complaints_received
+from ui import analisis_ui as ana
+from ui.export import csv_bytes, xlsx_bytes
+from ui.frame import page_frame, panel
+from ui.widgets import coded, period_picker, policy_selector
+
+ctx = page_frame("nav.analisis")
+t = ctx.t
+
+period = period_picker(ctx.today, lang=ctx.lang)
+policy = policy_selector(lang=ctx.lang)
+st.caption(t("analisis.policy", label=load_policy(policy).label))
+options = ctx.query(views.filter_options)
+with st.expander(t("analisis.filters"), icon=":material/filter_alt:"):
+    cols = st.columns(3)
+    filters = {name: cols[i % 3].multiselect(t(f"analisis.dim.{name}"), options.get(name, []), key=f"f_{name}",
+                                             bind="query-params", placeholder=t("analisis.all"))
+               for i, name in enumerate(ana.FILTERS)}
+filters = {k: list(v) for k, v in filters.items() if v}
+left, right = st.columns(2)
+with left:
+    dim1 = coded(st.selectbox, t("analisis.by"), ana.DIMS, key="per", default="category",
+                 format_func=functools.partial(ana.dim_label, ctx.lang), filter_mode=None)
+with right:
+    dim2 = coded(st.selectbox, t("analisis.then"), [ana.NONE, *(d for d in ana.DIMS if d != dim1)], key="lalu",
+                 default=ana.NONE, format_func=functools.partial(ana.dim_label, ctx.lang), filter_mode=None)
+dims = (dim1,) if dim2 == ana.NONE else (dim1, dim2)
+measures = st.multiselect(t("analisis.measures"), ana.MEASURES, default=list(ana.DEFAULT_MEASURES), key="ukuran",
+                          format_func=functools.partial(ana.metric_label, ctx.lang)) or ["complaints"]
+
+span = Period(period.start, period.end)
+table = ctx.query(views.analysis_table, span, ctx.as_of, policy, filters, dims)
+if table.empty:
+    st.info(t("analisis.empty"))
+    st.stop()
+table = ana.split_groups(table, dims, options.get(dim1))
+
+with panel(t("analisis.chart", measure=ana.metric_label(ctx.lang, measures[0])), title=True):
+    st.plotly_chart(ana.bar_figure(table, dims, measures[0], ctx.lang), config=ana.CHART_CONFIG, key="analisis_bar")
+    if table[dim1].nunique() > ana.CHART_TOP:
+        st.caption(t("analisis.chart.top", n=ana.CHART_TOP))
+
+with panel(t("analisis.table"), title=True):
+    shown = ana.display_table(table, dims, measures, ctx.lang)
+    st.dataframe(shown, hide_index=True, column_config={shown.columns[0]: st.column_config.TextColumn(pinned=True)})
+    st.caption(t("analisis.rows", n=len(shown)))
+
+with panel(t("analisis.download"), title=True):
+    raw = ana.export_table(table, dims, measures, ctx.lang)
+    lo, hi = span.utc_bounds(load_policy(policy).timezone)
+    rows = ctx.query(complaints_received, lo, hi, filters)
+    stem = f"pantau-{span.start}-{span.end}"
+    st.caption(t("analisis.download.help", n=len(rows)))
+    buttons = st.columns(2, wrap=False)
+    buttons[0].download_button(t("analisis.dl.table_csv"), functools.partial(csv_bytes, raw),
+                               file_name=f"{stem}-tabel.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
+    buttons[1].download_button(t("analisis.dl.table_xlsx"), functools.partial(xlsx_bytes, raw, "tabel"),
+                               file_name=f"{stem}-tabel.xlsx", on_click="ignore", icon=":material/download:",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    buttons[0].download_button(t("analisis.dl.rows_csv"), functools.partial(csv_bytes, rows),
+                               file_name=f"{stem}-aduan.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
+    buttons[1].download_button(t("analisis.dl.rows_xlsx"), functools.partial(xlsx_bytes, rows, "aduan"),
+                               file_name=f"{stem}-aduan.xlsx", on_click="ignore", icon=":material/download:",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,68 @@
+"""Texts of the Analisis page and ui/analisis_ui.py. Indonesian first."""
+
+MESSAGES = {
+    "id": {
+        "analisis.policy": "Aturan batas waktu: {label}",
+        "analisis.filters": "Filter",
+        "analisis.all": "Semua",
+        "analisis.by": "Kelompokkan menurut",
+        "analisis.then": "lalu menurut",
+        "analisis.measures": "Ukuran",
+        "analisis.empty": "Tidak ada aduan yang cocok dengan periode dan filter ini. Perpanjang periode atau kurangi filter.",
+        "analisis.chart": "{measure}",
+        "analisis.chart.top": "Grafik menampilkan {n} kelompok dengan aduan terbanyak; tabel memuat semuanya.",
+        "analisis.table": "Tabel",
+        "analisis.rows": "{n} baris.",
+        "analisis.download": "Unduh",
+        "analisis.download.help": (
+            "Tabel berisi angka mentah (persentase sebagai pecahan). Daftar aduan berisi {n} aduan yang cocok dengan "
+            "filter, hanya kolom waktu, status, unit dan wilayah: tanpa nama pelapor, kontak, atau isi aduan."
+        ),
+        "analisis.dl.table_csv": "Tabel (CSV)",
+        "analisis.dl.table_xlsx": "Tabel (XLSX)",
+        "analisis.dl.rows_csv": "Aduan (CSV)",
+        "analisis.dl.rows_xlsx": "Aduan (XLSX)",
+        "analisis.dim.none": "(tidak ada)",
+        "analisis.dim.unit": "Unit kerja",
+        "analisis.dim.kecamatan": "Kecamatan",
+        "analisis.dim.category": "Kategori",
+        "analisis.dim.channel": "Kanal",
+        "analisis.dim.classification": "Klasifikasi",
+        "analisis.dim.unit_kind": "Jenis unit",
+        "analisis.dim.week": "Minggu",
+        "analisis.dim.month": "Bulan",
+        "analisis.dim.status": "Status",
+    },
+    "en": {
+        "analisis.policy": "Deadline rules: {label}",
+        "analisis.filters": "Filters",
+        "analisis.all": "All",
+        "analisis.by": "Group by",
+        "analisis.then": "then by",
+        "analisis.measures": "Measures",
+        "analisis.empty": "No complaints match this period and these filters. Widen the period or remove a filter.",
+        "analisis.chart": "{measure}",
+        "analisis.chart.top": "The chart shows the {n} groups with the most complaints; the table has all of them.",
+        "analisis.table": "Table",
+        "analisis.rows": "{n} rows.",
+        "analisis.download": "Download",
+        "analisis.download.help": (
+            "The table holds raw numbers (rates as fractions). The complaint list holds the {n} complaints matching "
+            "the filters, only time, status, unit and area columns: no reporter names, contacts or complaint text."
+        ),
+        "analisis.dl.table_csv": "Table (CSV)",
+        "analisis.dl.table_xlsx": "Table (XLSX)",
+        "analisis.dl.rows_csv": "Complaints (CSV)",
+        "analisis.dl.rows_xlsx": "Complaints (XLSX)",
+        "analisis.dim.none": "(none)",
+        "analisis.dim.unit": "Unit",
+        "analisis.dim.kecamatan": "Kecamatan",
+        "analisis.dim.category": "Category",
+        "analisis.dim.channel": "Channel",
+        "analisis.dim.classification": "Classification",
+        "analisis.dim.unit_kind": "Unit kind",
+        "analisis.dim.week": "Week",
+        "analisis.dim.month": "Month",
+        "analisis.dim.status": "Status",
+    },
+}
