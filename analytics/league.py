@@ -78,7 +78,7 @@ def with_time_dims(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
     """Add ``week`` (Monday, local) and ``month`` (first day, local) of received_at, as ISO text."""
     local = frame["received_at"].dt.tz_convert(tz).dt.tz_localize(None)
     day = local.dt.normalize()
-    week = day - pd.to_timedelta(day.dt.weekday, unit="D")
+    week = day - pd.to_timedelta(day.dt.day_of_week.astype("int64"), unit="D")
     return frame.assign(week=week.dt.strftime("%Y-%m-%d"), month=day.dt.strftime("%Y-%m-01"))
 
 
