@@ -312,6 +312,10 @@ MESSAGES: dict[str, dict[str, str]] = {
 PAGE_CATALOGS: tuple[str, ...] = ("ringkasan", "unit", "peringkat", "pelanggaran", "tinjauan", "peta", "analisis")
 
 
+# Keys a page catalog redefined with a different text (tests/test_i18n.py keeps this empty).
+CATALOG_CONFLICTS: list[str] = []
+
+
 def _merge_page_catalogs() -> None:
     import importlib
 
@@ -321,7 +325,10 @@ def _merge_page_catalogs() -> None:
         except ModuleNotFoundError:
             continue
         for lang in LANGS:
-            MESSAGES[lang].update(getattr(mod, "MESSAGES", {}).get(lang, {}))
+            for key, text in getattr(mod, "MESSAGES", {}).get(lang, {}).items():
+                if MESSAGES[lang].get(key, text) != text:
+                    CATALOG_CONFLICTS.append(f"ui/messages_{page}.py [{lang}] {key}")
+                MESSAGES[lang][key] = text
 
 
 _merge_page_catalogs()

@@ -1,0 +1,9 @@
+"""pelanggaran: placeholder until the page lands (ui/README.md shows the page pattern)."""
+
+import streamlit as st
+
+from ui.frame import page_frame
+from ui.i18n import t
+
+ctx = page_frame("nav.pelanggaran")
+st.info(t("page.coming_soon", lang=ctx.lang), icon=":material/construction:")

@@ -1,0 +1,130 @@
+"""Display tables for the Data page: store views in, labelled and formatted frames out.
+
+Pure pandas (no Streamlit), so the formatting is unit-tested. Numbers and dates are formatted
+here as text (``1.234``, ``13 Jun 2025 15.05 WIB``); ``NUMERIC`` names the columns to right-align.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.ingest import ImportReport
+from analytics.store_views import Capped, label_reasons
+from analytics.validate import REASONS
+from ui.fmt import fmt_datetime, fmt_int
+from ui.i18n import t
+
+# Column labels that hold numbers (right-aligned by the page), per language.
+NUMERIC_KEYS = (
+    "data.col.batch", "data.report.read", "data.report.new", "data.report.updated", "data.report.unchanged",
+    "data.report.quarantined", "data.report.duplicate", "data.col.line", "data.col.complaints", "data.col.rows",
+)
+
+
+def numeric_columns(frame: pd.DataFrame, lang: str) -> list[str]:
+    labels = {t(k, lang=lang) for k in NUMERIC_KEYS}
+    return [c for c in frame.columns if c in labels]
+
+
+def _ints(values: pd.Series, lang: str) -> list[str]:
+    return [fmt_int(v, lang=lang) for v in values]
+
+
+def history_table(rows: pd.DataFrame, tz: str, lang: str) -> pd.DataFrame:
+    """Import history (store_views.import_history rows) for reading: newest first, as given."""
+    c = lambda key: t(key, lang=lang)  # noqa: E731 - local shorthand
+    return pd.DataFrame(
+        {
+            c("data.col.imported_at"): [fmt_datetime(v, tz, lang=lang) for v in rows["imported_at"]],
+            c("data.col.file"): rows["file_name"].astype("str"),
+            c("data.report.read"): _ints(rows["rows_read"], lang),
+            c("data.report.new"): _ints(rows["rows_new"], lang),
+            c("data.report.updated"): _ints(rows["rows_updated"], lang),
+            c("data.report.quarantined"): _ints(rows["rows_quarantined"], lang),
+            c("data.report.duplicate"): _ints(rows["rows_duplicate"], lang),
+            c("data.report.unchanged"): _ints(rows["rows_unchanged"], lang),
+            c("data.col.snapshot_at"): [fmt_datetime(v, tz, lang=lang) for v in rows["snapshot_at"]],
+            c("data.col.format"): rows["format"].astype("str"),
+            c("data.col.batch"): ["#" + str(int(v)) for v in rows["batch_id"]],
+        }
+    )
+
+
+def quarantine_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Quarantined rows (store_views.quarantine_rows, already masked) with reasons in words."""
+    c = lambda key: t(key, lang=lang)  # noqa: E731
+    return pd.DataFrame(
+        {
+            c("data.col.batch"): ["#" + str(int(v)) for v in rows["batch_id"]],
+            c("data.col.line"): _ints(rows["row_number"], lang),
+            c("data.col.id"): rows["source_id"].fillna("").astype("str"),
+            c("data.col.reasons"): [label_reasons(r, lang) for r in rows["reasons"]],
+            c("data.col.raw"): rows["raw"].astype("str"),
+            c("data.col.file"): rows["file_name"].fillna("").astype("str"),
+        }
+    )
+
+
+def reasons_table(counts: dict[str, int] | pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Quarantine reason counts (a report's dict, or store_views.quarantine_reason_counts)."""
+    if isinstance(counts, pd.DataFrame):
+        pairs = list(zip(counts["code"], counts["rows"]))
+    else:
+        pairs = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    i = 0 if lang == "id" else 1
+    return pd.DataFrame(
+        {
+            t("data.col.reason", lang=lang): [REASONS.get(code, (code, code))[i] for code, _ in pairs],
+            t("data.col.rows", lang=lang): [fmt_int(n, lang=lang) for _, n in pairs],
+            t("data.col.code", lang=lang): [str(code) for code, _ in pairs],
+        }
+    )
+
+
+def unknown_table(levels: dict[str, Capped] | dict[str, dict[str, int]], lang: str) -> pd.DataFrame:
+    """Unknown names per level (store_views.unknown_names, or a report's three dicts) in one
+    table: kind, name, complaints."""
+    kinds, names, counts = [], [], []
+    for level in ("unit", "kecamatan", "desa"):
+        value = levels.get(level)
+        if value is None:
+            continue
+        pairs = list(zip(value.rows["name"], value.rows["complaints"])) if isinstance(value, Capped) else list(
+            value.items()
+        )
+        for name, n in pairs:
+            kinds.append(t(f"data.level.{level}", lang=lang))
+            names.append(str(name))
+            counts.append(fmt_int(n, lang=lang))
+    return pd.DataFrame(
+        {
+            t("data.col.level", lang=lang): kinds,
+            t("data.col.name", lang=lang): names,
+            t("data.col.complaints", lang=lang): counts,
+        }
+    )
+
+
+def region_label(lang: str, slug: str) -> str:
+    """Option label for the region select: the regency's name; "auto" -> detect from the file.
+    Module-level (used through functools.partial) so it pickles as a format_func."""
+    if slug == "auto":
+        return t("data.region.auto", lang=lang)
+    from analytics.regions import load_region
+
+    try:
+        return load_region(slug).name
+    except ValueError:
+        return slug
+
+
+def report_counts(report: ImportReport, lang: str) -> list[tuple[str, str]]:
+    """(label, value) pairs for the report's metric cards, in reading order."""
+    return [
+        (t("data.report.read", lang=lang), fmt_int(report.rows_read, lang=lang)),
+        (t("data.report.new", lang=lang), fmt_int(report.rows_new, lang=lang)),
+        (t("data.report.updated", lang=lang), fmt_int(report.rows_updated, lang=lang)),
+        (t("data.report.unchanged", lang=lang), fmt_int(report.rows_unchanged, lang=lang)),
+        (t("data.report.quarantined", lang=lang), fmt_int(report.rows_quarantined, lang=lang)),
+        (t("data.report.duplicate", lang=lang), fmt_int(report.rows_duplicate, lang=lang)),
+    ]

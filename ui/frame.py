@@ -1,0 +1,236 @@
+"""The frame every page starts with: ``ctx = page_frame("nav.peringkat")``.
+
+``page_frame`` opens this run's cursor, reads the store's facts (region, demo flag, data version,
+latest snapshot), draws the page title, the demo banner and the freshness line, and stops with
+the first-run page when the store is empty. ``panel`` keeps one failing panel from taking the page
+down. ui/README.md shows a whole page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from analytics import config, store, store_views
+from analytics.regions import Region, load_region
+from ui import db, fmt
+from ui.i18n import current_lang, t
+from ui.nav import leave_legacy_pages_mode, page_file
+
+log = logging.getLogger("pantau.ui")
+R = TypeVar("R")
+
+# Older than this, the frame warns that the numbers describe the past (exports are usually daily
+# or weekly; two weeks without one means the feed stopped).
+STALE_AFTER_DAYS = 14
+
+
+@dataclass(frozen=True, eq=False)
+class PageContext:
+    """What a page needs from the frame. Frozen: pages read it, never change it.
+
+    con           this run's DuckDB cursor (pass it to analytics functions; never share across runs)
+    lang          "id" or "en"
+    region        the store's regency (analytics.regions.Region) or None when it has none
+    is_demo       the store holds the synthetic demo regency
+    data_version  changes after every import; key for cached reads (``query`` uses it)
+    tz, tz_label  the regency's zone ("Asia/Jakarta", "WIB"); display times in it
+    as_of         latest snapshot (UTC): the moment the data describes; None on an empty store
+    complaints    number of complaints in the store
+    db_path       the store's file
+    """
+
+    con: duckdb.DuckDBPyConnection
+    lang: str
+    region: Region | None
+    is_demo: bool
+    data_version: str
+    tz: str
+    tz_label: str
+    as_of: pd.Timestamp | None
+    complaints: int
+    db_path: Path = field(default_factory=db.db_path)
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con
+
+    @property
+    def region_name(self) -> str:
+        """Short regency name ("Kab. Bekasi"), or "" without a region."""
+        return self.region.short_name if self.region else ""
+
+    @property
+    def today(self) -> date:
+        """The reference day for periods ("minggu ini"): the latest snapshot's date in the
+        regency's zone, so an old export still shows its own last week. Without data: today."""
+        moment = self.as_of if self.as_of is not None else pd.Timestamp(datetime.now(timezone.utc))
+        return moment.tz_convert(self.tz).date()
+
+    def t(self, key: str, **kwargs: Any) -> str:
+        return t(key, lang=self.lang, **kwargs)
+
+    def query(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """``fn(ctx.con, *args, **kwargs)``, cached until the next import (see ui.db.cached_query)."""
+        return db.cached_query(self.con, self.data_version, fn, *args, **kwargs)
+
+    def fmt_date(self, ts: object) -> str:
+        """``13 Jun 2025`` in the regency's zone and the page language."""
+        return fmt.fmt_date(ts, self.tz, lang=self.lang)
+
+    def fmt_datetime(self, ts: object) -> str:
+        """``13 Jun 2025 15.05 WIB`` in the regency's zone and the page language."""
+        return fmt.fmt_datetime(ts, self.tz, lang=self.lang)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    region_slug: str | None
+    is_demo: bool
+    data_version: str
+    as_of: pd.Timestamp | None
+    complaints: int
+
+
+def _read_facts(con: duckdb.DuckDBPyConnection) -> _Facts:
+    fresh = store_views.freshness(con)
+    return _Facts(
+        region_slug=store.get_meta(con, "region"),
+        is_demo=store.get_meta(con, "is_demo") == "1",
+        data_version=store_views.data_version(con),
+        as_of=fresh.latest_snapshot_at,
+        complaints=fresh.complaints,
+    )
+
+
+def _region(slug: str | None) -> Region | None:
+    if not slug:
+        return None
+    try:
+        return load_region(slug)
+    except ValueError:
+        # A store from a newer Pantau (or a removed registry folder): show data without names.
+        log.warning("store names region %r, which this version does not know", slug)
+        return None
+
+
+def open_context(lang: str | None = None) -> PageContext:
+    """Build the context without drawing anything (for tests and for code outside a page)."""
+    lang = lang or current_lang()
+    con = db.cursor()
+    facts = _read_facts(con)
+    region = _region(facts.region_slug)
+    tz = region.timezone if region else config.DEFAULT_TZ
+    return PageContext(
+        con=con,
+        lang=lang,
+        region=region,
+        is_demo=facts.is_demo,
+        data_version=facts.data_version,
+        tz=tz,
+        tz_label=region.tz_label if region else fmt.tz_label(tz),
+        as_of=facts.as_of,
+        complaints=facts.complaints,
+    )
+
+
+def page_frame(title_key: str, *, allow_empty: bool = False) -> PageContext:
+    """Start a page: title, demo banner, freshness line; the first-run page if the store is empty.
+
+    ``title_key`` is the i18n key of the page title (``"nav.peringkat"``). ``allow_empty=True``
+    (the Data page) skips the first-run page so an empty store can be filled from the page.
+    Stops the run (``st.stop``) with a plain message when the store cannot be opened.
+    """
+    leave_legacy_pages_mode()
+    lang = current_lang()
+    try:
+        ctx = open_context(lang)
+    except store.StoreLocked:
+        st.title(t(title_key, lang=lang))
+        st.error(t("db.locked", lang=lang))
+        st.stop()
+    except Exception:  # a damaged or unreadable file: say so, log the details, no traceback
+        log.exception("opening the store failed")
+        st.title(t(title_key, lang=lang))
+        st.error(t("db.failed", lang=lang))
+        st.stop()
+
+    st.title(ctx.t(title_key))
+    if ctx.is_demo:
+        st.info(ctx.t("frame.demo_banner", region=ctx.region_name or "Kab. Bekasi"), icon=":material/science:")
+    if ctx.complaints == 0:
+        if not allow_empty:
+            first_run(ctx)
+            st.stop()
+        return ctx
+    _freshness_line(ctx)
+    return ctx
+
+
+def _freshness_line(ctx: PageContext) -> None:
+    when = ctx.fmt_datetime(ctx.as_of)
+    line = ctx.t("frame.as_of", region=ctx.region_name, when=when) if ctx.region else ctx.t(
+        "frame.as_of_noregion", when=when
+    )
+    st.caption(line)
+    if ctx.as_of is not None and not ctx.is_demo:
+        age = (pd.Timestamp(datetime.now(timezone.utc)) - ctx.as_of).days
+        if age > STALE_AFTER_DAYS:
+            st.warning(ctx.t("frame.stale", days=fmt.fmt_int(age, lang=ctx.lang)), icon=":material/history:")
+
+
+def first_run(ctx: PageContext) -> None:
+    """What Pantau is and the ways to fill an empty store."""
+    st.subheader(ctx.t("firstrun.title"))
+    st.markdown(ctx.t("firstrun.what"))
+    st.markdown(ctx.t("firstrun.empty"))
+    st.markdown(ctx.t("firstrun.way_upload"))
+    st.page_link(page_file("data"), label=ctx.t("firstrun.go_data"), icon=":material/upload_file:")
+    st.markdown(ctx.t("firstrun.way_cli"))
+    st.code("python -m analytics import FILE.xlsx", language="bash")
+    st.markdown(ctx.t("firstrun.way_demo"))
+    st.code("python -m analytics demo", language="bash")
+    st.caption(ctx.t("firstrun.db", path=str(ctx.db_path)))
+
+
+@contextmanager
+def panel(name: str, *, title: bool = False) -> Iterator[None]:
+    """A page section that cannot take the page down.
+
+    Everything drawn inside goes into one slot; if the body raises, the slot is replaced by
+    ``st.warning(t("panel.failed", name=name))`` and the error is logged with its traceback
+    (server log only). ``st.stop()``/``st.rerun()`` pass through. ``title=True`` draws ``name``
+    as the section's subheader (kept when the panel fails).
+    """
+    slot = st.empty()
+    failed = False
+    with slot.container():
+        if title:
+            st.subheader(name)
+        try:
+            yield
+        except Exception:
+            log.exception("panel %r failed", name)
+            failed = True
+    if failed:
+        with slot.container():
+            if title:
+                st.subheader(name)
+            st.warning(t("panel.failed", name=name), icon=":material/error:")
+
+
+def md_escape(text: object) -> str:
+    """Text from files or users made safe for ``st.markdown`` (no emphasis, links, HTML, math)."""
+    out = str(text)
+    for ch in "\\`*_[]<>#|~$":
+        out = out.replace(ch, "\\" + ch)
+    return out

@@ -1,0 +1,66 @@
+"""The dashboard's pages, in menu order: one list that dashboard.py, the tests and links read.
+
+Each entry is (file relative to the project root, url_path, i18n title key, Material icon).
+The first entry is the default page (opened at "/"). To add a page: add its file under pages/,
+a row here and its title under "nav.<url_path>" in ui/i18n.py; the browser smoke test picks it
+up automatically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PAGES: list[tuple[str, str, str, str]] = [
+    ("pages/ringkasan.py", "ringkasan", "nav.ringkasan", ":material/dashboard:"),
+    ("pages/peringkat.py", "peringkat", "nav.peringkat", ":material/leaderboard:"),
+    ("pages/unit.py", "unit", "nav.unit", ":material/apartment:"),
+    ("pages/peta.py", "peta", "nav.peta", ":material/map:"),
+    ("pages/pelanggaran.py", "pelanggaran", "nav.pelanggaran", ":material/timer_off:"),
+    ("pages/analisis.py", "analisis", "nav.analisis", ":material/query_stats:"),
+    ("pages/tinjauan.py", "tinjauan", "nav.tinjauan", ":material/event_note:"),
+    ("pages/data.py", "data", "nav.data", ":material/database:"),
+]
+DEFAULT_PAGE = PAGES[0][1]
+
+
+def page_file(url_path: str) -> str:
+    """The file of a page by its url_path, for ``st.page_link`` / ``st.switch_page``:
+    ``page_file("data")`` -> ``"pages/data.py"``. Unknown url_path -> ValueError."""
+    for file, url, _title, _icon in PAGES:
+        if url == url_path:
+            return file
+    raise ValueError(f"unknown page {url_path!r}; known: {', '.join(p[1] for p in PAGES)}")
+
+
+def build_pages(translate) -> list:
+    """``st.Page`` objects for ``st.navigation``, titles in the current language."""
+    import streamlit as st
+
+    return [
+        st.Page(file, title=translate(title_key), icon=icon, url_path=url, default=(url == DEFAULT_PAGE))
+        for file, url, title_key, icon in PAGES
+    ]
+
+
+def leave_legacy_pages_mode() -> None:
+    """Make sure the page runs inside dashboard.py's ``st.navigation``, not Streamlit's legacy
+    ``pages/`` mode.
+
+    Streamlit serves a ``pages/`` folder next to the entry script the old way (each file run on
+    its own, without dashboard.py) until some session has called ``st.navigation``. So the first
+    visitor after a server start who opens a deep link (``/peringkat``) would get the page without
+    the frame, the language switch or our menu. ``page_frame`` calls this: in legacy mode it
+    switches the process to st.navigation mode and reruns, which runs dashboard.py for the same
+    URL. (Renaming pages/ to app_pages/ would remove the need; see ui/README.md.)
+    """
+    import streamlit as st
+
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without the legacy mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False  # what st.navigation itself does
+        st.rerun()

@@ -1,0 +1,220 @@
+"""Shared filter widgets: they live in the URL (deep links) and persist across pages.
+
+Every widget has a fixed key, which is also its URL parameter (``?periode=bulan&unit=DINKES``),
+and ``persist_state="session"``. URL values are stable codes (period codes, ISO dates, unit codes,
+policy names), never display text; a value equal to the default is left out of the URL and an
+unknown one is ignored (the default applies).
+
+Why not ``bind="query-params"`` everywhere: in Streamlit 1.67 a bound selectbox or segmented
+control puts the *formatted label* in the URL (``?periode=Bulan+ini``), which changes with the
+language and with unit renames. So code-valued widgets sync the URL themselves (``coded``):
+the URL seeds the value on a session's first run, and every run writes the code back. Date inputs
+have no labels to format, so they use ``bind="query-params"`` (ISO dates).
+
+Render each widget at most once per run (a key can only appear once). The pure part
+(``resolve_period``, ``Period``) has no Streamlit dependency and is unit-tested.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from ui import fmt
+from ui.i18n import DEFAULT_LANG, LANG_KEY, LANGS, option_labels, t
+
+# URL parameter names = widget keys. Changing one breaks links people have saved.
+PERIOD_KEY, FROM_KEY, TO_KEY = "periode", "dari", "sampai"
+UNIT_KEY = "unit"
+POLICY_KEY = "kebijakan"
+
+PERIODS: tuple[str, ...] = ("minggu", "bulan", "30h", "custom")
+DEFAULT_PERIOD = "30h"
+ALL_UNITS = "semua"
+# How far back a custom range may start: older than the store's data is pointless and a date
+# picker that scrolls through decades is unusable on a phone.
+CUSTOM_YEARS_BACK = 10
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of whole days in the regency's zone: ``start`` and ``end`` both included."""
+
+    code: str
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """[start 00:00, day after end 00:00) in ``tz``, as UTC instants for SQL:
+        ``WHERE received_at >= $start AND received_at < $end``."""
+        lo = pd.Timestamp(self.start).tz_localize(tz).tz_convert("UTC")
+        hi = pd.Timestamp(self.end + timedelta(days=1)).tz_localize(tz).tz_convert("UTC")
+        return lo, hi
+
+    def previous(self) -> Period:
+        """The period to compare with: the same weekdays last week ("minggu"), the same days of
+        last month ("bulan"), otherwise the equally long run of days just before."""
+        if self.code == "minggu":
+            return Period(self.code, self.start - timedelta(days=7), self.end - timedelta(days=7))
+        if self.code == "bulan":
+            first = (self.start.replace(day=1) - timedelta(days=1)).replace(day=1)
+            last_day = calendar.monthrange(first.year, first.month)[1]
+            return Period(self.code, first, first.replace(day=min(self.end.day, last_day)))
+        return Period(self.code, self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def label(self, lang: str = "id") -> str:
+        """``1 Nov 2025 – 20 Nov 2025`` (one date when start == end)."""
+        a, b = fmt.fmt_date(self.start, lang=lang), fmt.fmt_date(self.end, lang=lang)
+        return a if a == b else f"{a} – {b}"
+
+
+def coded(
+    widget: Callable[..., object],
+    label: str,
+    options: Sequence[str],
+    *,
+    key: str,
+    default: str,
+    format_func: Callable[[object], str],
+    **kwargs: object,
+) -> str:
+    """Draw a single-choice widget over string codes whose URL parameter (= ``key``) holds the
+    code: ``coded(st.selectbox, "Unit", codes, key="unit", default="semua", format_func=...)``.
+
+    The URL value seeds the widget the first time a session meets ``key``; a value that is not
+    one of ``options`` is ignored. ``format_func`` must be picklable (``option_labels`` or a
+    ``functools.partial`` of a module-level function). Works with st.selectbox, st.radio,
+    st.segmented_control and st.pills (single selection).
+    """
+    options = list(options)
+    if key not in st.session_state or st.session_state[key] not in options:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+    value = widget(label, options, key=key, format_func=format_func, persist_state="session", **kwargs)
+    if value is None or value not in options:  # deselected (segmented control without required)
+        value = default
+    if value == default:
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return str(value)
+
+
+def language_switch() -> str:
+    """The language control in the sidebar: Indonesia / English, URL ``?lang=en``."""
+    return coded(
+        st.segmented_control, t("lang.label"), LANGS, key=LANG_KEY, default=DEFAULT_LANG,
+        format_func=option_labels("lang."),  # "Indonesia" / "English" in both catalogs
+        required=True,
+    )
+
+
+def resolve_period(code: str | None, today: date, start: date | None = None, end: date | None = None) -> Period:
+    """The days a period code means on ``today`` (pure; unknown code -> the default).
+
+    minggu: Monday of this week .. today.  bulan: the 1st .. today.  30h: the last 30 days
+    including today.  custom: ``start`` .. ``end`` (swapped if reversed; a missing end is today,
+    a missing start gives the 30-day window).
+    """
+    if code == "minggu":
+        return Period(code, today - timedelta(days=today.weekday()), today)
+    if code == "bulan":
+        return Period(code, today.replace(day=1), today)
+    if code == "custom":
+        end = end or today
+        start = start or end - timedelta(days=29)
+        if start > end:
+            start, end = end, start
+        return Period(code, start, end)
+    return Period("30h", today - timedelta(days=29), today)
+
+
+def period_picker(today: date, *, lang: str | None = None) -> Period:
+    """Segmented control: minggu ini / bulan ini / 30 hari / pilih tanggal (+ two date inputs).
+
+    URL: ``?periode=bulan``; a custom range ``?periode=custom&dari=2025-06-01&sampai=2025-06-30``.
+    ``today`` is the reference day (use ``ctx.today``: the data's latest day, not the clock).
+    """
+    code = coded(
+        st.segmented_control, t("widget.period", lang=lang), PERIODS, key=PERIOD_KEY, default=DEFAULT_PERIOD,
+        format_func=option_labels("widget.period.", lang), required=True, label_visibility="collapsed",
+    )
+    start = end = None
+    if code == "custom":
+        lo = date(today.year - CUSTOM_YEARS_BACK, 1, 1)
+        left, right = st.columns(2, wrap=False)
+        start = left.date_input(
+            t("widget.period.from", lang=lang), value=today - timedelta(days=29), min_value=lo,
+            max_value=today, format="DD/MM/YYYY", key=FROM_KEY, bind="query-params", persist_state="session",
+        )
+        end = right.date_input(
+            t("widget.period.to", lang=lang), value=today, min_value=lo, max_value=today,
+            format="DD/MM/YYYY", key=TO_KEY, bind="query-params", persist_state="session",
+        )
+    period = resolve_period(code, today, start, end)
+    st.caption(period.label(lang or "id"))
+    return period
+
+
+def unit_selector(
+    units: pd.DataFrame | Sequence[tuple[str, str]], *, lang: str | None = None, label_key: str = "widget.unit"
+) -> str | None:
+    """Selectbox of units; returns the unit code, or None for "all units".
+
+    ``units``: a frame with columns code, name (e.g. ``ctx.query(store_views.units_in_store)``)
+    or (code, name) pairs. URL: ``?unit=DINKES``.
+    """
+    if isinstance(units, pd.DataFrame):
+        pairs = list(zip(units["code"].astype("str"), units["name"].fillna(units["code"]).astype("str")))
+    else:
+        pairs = [(str(c), str(n)) for c, n in units]
+    names = dict(pairs)
+    choice = coded(
+        st.selectbox, t(label_key, lang=lang), [ALL_UNITS, *names], key=UNIT_KEY, default=ALL_UNITS,
+        format_func=functools.partial(_unit_label, names, lang),
+    )
+    return None if choice == ALL_UNITS else choice
+
+
+def _unit_label(names: dict[str, str], lang: str | None, code: str) -> str:
+    return t("widget.unit.all", lang=lang) if code == ALL_UNITS else names.get(code, code)
+
+
+def _policy_label(name: str) -> str:
+    from analytics.policy import load_policy
+
+    try:
+        return load_policy(name).label
+    except ValueError:
+        return name
+
+
+def policy_selector(*, lang: str | None = None) -> str | None:
+    """Selectbox of the SLA policies in data/sla (default "sp4n-lapor"); returns the policy name.
+
+    URL: ``?kebijakan=permenpan-62-2018``. Returns None (and draws nothing) when this build has
+    no analytics.policy module or no policy files.
+    """
+    try:
+        from analytics.policy import DEFAULT_POLICY, list_policies
+    except ImportError:
+        return None
+    names = list_policies()
+    if not names:
+        return None
+    default = DEFAULT_POLICY if DEFAULT_POLICY in names else names[0]
+    return coded(
+        st.selectbox, t("widget.policy", lang=lang), names, key=POLICY_KEY, default=default,
+        format_func=_policy_label,
+        filter_mode=None,  # a handful of options: no search box, so no phone keyboard pops up
+    )
