@@ -1,9 +1,50 @@
-"""pelanggaran: placeholder until the page lands (ui/README.md shows the page pattern)."""
+"""Pelanggaran SLA: stages open past their deadline, due today or next working day (at risk), and
+closed late, for complaints received in the period; by stage (the verifier's too) and unit.
+
+Counts per state on top, then the list (most working days over first), then downloads.
+"""
 
 import streamlit as st
 
-from ui.frame import page_frame
-from ui.i18n import t
+from analytics import service, store_views, views
+from analytics.metrics import METRICS
+from analytics.periods import Period
+from ui import league_ui as lu
+from ui.fmt import fmt_int
+from ui.frame import page_frame, panel
+from ui.i18n import option_labels
+from ui.widgets import coded, period_picker, policy_selector, unit_selector
 
 ctx = page_frame("nav.pelanggaran")
-st.info(t("page.coming_soon", lang=ctx.lang), icon=":material/construction:")
+t = ctx.t
+
+period = period_picker(ctx.today, lang=ctx.lang)
+policy = policy_selector(lang=ctx.lang)
+stage = coded(st.segmented_control, t("pelanggaran.stage"), lu.STAGES, key="tahap", default="semua",
+              format_func=option_labels("breach.stage.", ctx.lang), required=True)
+shorts = ctx.query(views.short_names)
+units = ctx.query(store_views.units_in_store)
+unit = unit_selector(units.assign(name=units["code"].map(shorts).fillna(units["name"])), lang=ctx.lang)
+
+with panel(t("pelanggaran.list"), title=True):
+    b = ctx.query(service.breaches_for, period=Period(period.start, period.end), as_of=ctx.as_of, policy=policy,
+                  stage=None if stage == "semua" else stage, unit=unit)
+    st.caption(t("pelanggaran.policy", policy=lu.policy_label(policy)))
+    cards = st.grid(3, min_column_width=150)
+    for state, n in lu.state_counts(b).items():
+        cards.metric(METRICS[state].label(ctx.lang), fmt_int(n, lang=ctx.lang), help=METRICS[state].description(ctx.lang))
+    if b.empty:
+        st.info(t("pelanggaran.empty"))
+    else:
+        frame = lu.breach_frame(b, ctx.lang, ctx.tz, shorts)
+        config = {c: st.column_config.TextColumn(alignment="right") for c in lu.numeric_columns(frame, ctx.lang)}
+        config[t("breach.col.id")] = st.column_config.TextColumn(pinned=True)
+        st.dataframe(frame, hide_index=True, column_config=config)
+        rows = b[[c for c in service.BREACH_COLUMNS if c in b]]
+        name = f"pelanggaran-{stage}-{period.start}_{period.end}"
+        left, right = st.columns(2, wrap=False)
+        left.download_button(t("download.csv"), lu.csv_bytes(rows), f"{name}.csv", "text/csv",
+                             icon=":material/download:", on_click="ignore", width="stretch")
+        right.download_button(t("download.xlsx"), lu.xlsx_bytes(rows, "Pelanggaran"), f"{name}.xlsx",
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                              icon=":material/download:", on_click="ignore", width="stretch")

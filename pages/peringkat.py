@@ -1,9 +1,85 @@
-"""peringkat: placeholder until the page lands (ui/README.md shows the page pattern)."""
+"""Peringkat: units ranked on the SLA metrics (OPD, camat, or kecamatan as an area).
+
+Filters, the volume rule and formula, the league table (tap a row: the Unit page), the units
+below the volume rule, the funnel plot, downloads. Numbers come from analytics.service.
+"""
 
 import streamlit as st
 
-from ui.frame import page_frame
-from ui.i18n import t
+from analytics import service, views
+from analytics.metrics import METRICS
+from analytics.periods import Period
+from ui import league_ui as lu
+from ui.fmt import fmt_int, fmt_pct
+from ui.frame import page_frame, panel
+from ui.i18n import option_labels
+from ui.widgets import coded, period_picker, policy_selector
 
 ctx = page_frame("nav.peringkat")
-st.info(t("page.coming_soon", lang=ctx.lang), icon=":material/construction:")
+t = ctx.t
+
+period = period_picker(ctx.today, lang=ctx.lang)
+policy = policy_selector(lang=ctx.lang)
+by = coded(st.segmented_control, t("peringkat.by"), ("opd", "camat", "kecamatan"), key="menurut", default="opd",
+           format_func=option_labels("peringkat.by.", ctx.lang), required=True)
+all_columns = st.toggle(t("peringkat.all_columns"), key="peringkat_all")
+shorts = ctx.query(views.short_names)
+camat_of = lu.camat_codes(ctx.region.units if ctx.region else None)
+
+
+def show_league(table, key: str) -> None:
+    """One selectable table; a tapped row opens that unit's page."""
+    frame = lu.display_frame(table, ctx.lang, shorts)
+    widths = lu.column_widths(ctx.lang)
+    config = {c: st.column_config.TextColumn(width=widths.get(c)) for c in frame.columns}
+    config |= {c: st.column_config.TextColumn(alignment="right", width=widths.get(c))
+               for c in lu.numeric_columns(frame, ctx.lang)}
+    config[lu.label("short", ctx.lang)] = st.column_config.TextColumn(pinned=True)
+    order = None if all_columns else list(frame.columns[: lu.PHONE_COLUMNS])
+    event = st.dataframe(frame, hide_index=True, column_config=config, column_order=order, key=key,
+                         on_select="rerun", selection_mode="single-row")
+    rows = event.selection.rows if event else []
+    if rows:
+        code = lu.unit_code_for(table.iloc[rows[0]], by, camat_of)
+        if code:
+            st.switch_page("pages/unit.py", query_params={"unit": code})
+
+
+league = None
+with panel(t("peringkat.table"), title=True):
+    league = ctx.query(service.league_for, by=by, period=Period(period.start, period.end), as_of=ctx.as_of,
+                       policy=policy)
+    st.caption(t("peringkat.rule", min=fmt_int(league.settings.min_decided, lang=ctx.lang),
+                 formula=METRICS["on_time_rate"].description(ctx.lang), policy=league.policy_label))
+    table = league.table
+    if table.empty:
+        st.info(t("peringkat.empty"))
+    else:
+        st.caption(t("peringkat.tap_area" if by == "kecamatan" else "peringkat.tap"))
+        show_league(table[table["ranked"]].reset_index(drop=True), f"league_{by}")
+        small = table[~table["ranked"]].reset_index(drop=True)
+        if len(small):
+            st.markdown(f"**{t('peringkat.small')}**")
+            st.caption(t("peringkat.small_hint", n=fmt_int(len(small), lang=ctx.lang),
+                         min=fmt_int(league.settings.min_decided, lang=ctx.lang)))
+            show_league(small, f"league_small_{by}")
+
+if league is not None and not league.table.empty:
+    with panel(t("peringkat.funnel"), title=True):
+        rate = league.regency.get("on_time_rate")
+        fig = lu.funnel_figure(league.table, rate, ctx.lang, shorts)
+        if not fig.data:
+            st.info(t("peringkat.funnel_empty"))
+        else:
+            st.caption(t("peringkat.funnel_hint", rate=fmt_pct(rate, lang=ctx.lang)))
+            st.plotly_chart(fig, config={"displayModeBar": False}, key=f"funnel_{by}")
+
+    with panel(t("peringkat.download"), title=True):
+        rows = service.league_rows(league)
+        name = f"peringkat-{by}-{period.start}_{period.end}"
+        left, right = st.columns(2, wrap=False)
+        left.download_button(t("download.csv"), lu.csv_bytes(rows), f"{name}.csv", "text/csv",
+                             icon=":material/download:", on_click="ignore", width="stretch")
+        right.download_button(t("download.xlsx"), lu.xlsx_bytes(rows, "Peringkat"), f"{name}.xlsx",
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                              icon=":material/download:", on_click="ignore", width="stretch")

@@ -1,9 +1,78 @@
-"""tinjauan: placeholder until the page lands (ui/README.md shows the page pattern)."""
+"""Tinjauan Mingguan: one ISO week against the one before, for the leadership meeting.
 
+Week picker (?minggu=2025-W46), headline KPIs with change, movers up and down, new breaches of
+the week, the ten oldest open complaints, the per-unit tables (OPD and camat).
+"""
+
+import functools
+
+import pandas as pd
 import streamlit as st
 
-from ui.frame import page_frame
-from ui.i18n import t
+from analytics import views
+from ui import league_ui as lu
+from ui.frame import md_escape, page_frame, panel
+from ui.widgets import coded, policy_selector
 
 ctx = page_frame("nav.tinjauan")
-st.info(t("page.coming_soon", lang=ctx.lang), icon=":material/construction:")
+t = ctx.t
+
+wanted = st.query_params.get("minggu")
+options, problem = lu.week_choices(wanted, ctx.today)
+if problem:
+    st.warning(t(f"tinjauan.{problem}", week=md_escape(wanted), when=ctx.fmt_datetime(ctx.as_of)))
+week = coded(st.selectbox, t("tinjauan.week"), options, key="minggu", default=options[0], filter_mode=None,
+             format_func=functools.partial(lu.week_label, lang=ctx.lang))
+policy = policy_selector(lang=ctx.lang)
+shorts = ctx.query(views.short_names)
+label = lu.week_label(week, ctx.lang)
+
+
+def show(frame: pd.DataFrame, pin: str) -> None:
+    config = {c: st.column_config.TextColumn(alignment="right") for c in lu.numeric_columns(frame, ctx.lang)}
+    config[pin] = st.column_config.TextColumn(pinned=True)
+    st.dataframe(frame, hide_index=True, column_config=config)
+
+
+def movers(frame: pd.DataFrame) -> str:
+    return "\n".join(f"- {lu.fmt_rank_change(r.rank_change, ctx.lang)} · **{md_escape(r.short)}** "
+                     f"({t('tinjauan.rank', rank=r.rank)})" for r in frame.itertuples())
+
+
+review = ctx.query(views.weekly_review, week, ctx.as_of, policy)
+st.caption(t("tinjauan.compare", week=label, policy=review.opd.policy_label))
+if lu.complaints_in(review.opd, review.camat) == 0:
+    st.info(t("tinjauan.before", week=label))
+    st.stop()
+
+with panel(t("tinjauan.kpis"), title=True):
+    cards = st.grid(2, min_column_width=140)
+    for name, value, delta, colour, arrow in lu.kpi_cards(review.opd.regency, review.opd.previous_regency, ctx.lang):
+        cards.metric(name, value, delta, delta_color=colour, delta_arrow=arrow)
+
+with panel(t("tinjauan.movers"), title=True):
+    if review.movers_up.empty and review.movers_down.empty:
+        st.info(t("tinjauan.no_movers"))
+    for key, frame in (("tinjauan.up", review.movers_up), ("tinjauan.down", review.movers_down)):
+        if len(frame):
+            st.markdown(f"**{t(key)}**\n\n" + movers(frame))
+
+with panel(t("tinjauan.new_breaches"), title=True):
+    if review.new_breaches.empty:
+        st.info(t("tinjauan.no_breaches"))
+    else:
+        show(lu.breach_frame(review.new_breaches, ctx.lang, ctx.tz, shorts), t("breach.col.id"))
+
+with panel(t("tinjauan.oldest"), title=True):
+    if review.oldest_open.empty:
+        st.info(t("tinjauan.no_oldest"))
+    else:
+        show(lu.oldest_frame(review.oldest_open, ctx.lang, ctx.tz, shorts), t("breach.col.id"))
+
+with panel(t("tinjauan.units"), title=True):
+    for key, league in (("peringkat.by.opd", review.opd), ("peringkat.by.camat", review.camat)):
+        st.markdown(f"**{t(key)}**")
+        if league.table.empty:
+            st.info(t("tinjauan.units_empty"))
+        else:
+            show(lu.display_frame(league.table, ctx.lang, shorts), lu.label("short", ctx.lang))
