@@ -1,9 +1,98 @@
-"""ringkasan: placeholder until the page lands (ui/README.md shows the page pattern)."""
+"""Ringkasan: the regency at a glance, for the Bupati's phone.
+
+Period and SLA policy, one sentence to read aloud, four KPI cards with their change, the best and
+worst five units (tap to open the Unit page), the units with the most open overdue stages, the
+weekly on-time trend.
+"""
 
 import streamlit as st
 
-from ui.frame import page_frame
-from ui.i18n import t
+from analytics import views
+from analytics.metrics import METRICS
+from analytics.periods import Period
+from analytics.policy import load_policy
+from ui import charts, fmt
+from ui.frame import md_escape, page_frame, panel
+from ui.nav import page_file
+from ui.widgets import period_picker, policy_selector
 
 ctx = page_frame("nav.ringkasan")
-st.info(t("page.coming_soon", lang=ctx.lang), icon=":material/construction:")
+t, lang = ctx.t, ctx.lang
+UNIT_PAGE = page_file("unit")
+# KPI -> (decimals of its change, fmt_delta kind, st.metric delta_color)
+DELTAS = {"complaints": (0, "number", "off"), "on_time_rate": (1, "points", "normal"),
+          "open_overdue": (0, "number", "inverse"), "median_response_days": (1, "number", "inverse")}
+
+picked = period_picker(ctx.today, lang=lang)
+with st.expander(t("ringkasan.settings"), icon=":material/tune:"):
+    policy = policy_selector(lang=lang)
+st.caption(t("ringkasan.policy", label=load_policy(policy).label))
+period = Period(picked.start, picked.end)
+
+
+def overview() -> views.Overview:
+    return ctx.query(views.overview, period, ctx.as_of, policy)
+
+
+def league_links(rows) -> None:
+    if rows.empty:
+        st.info(t("ringkasan.league.empty"))
+    for row in rows.itertuples():
+        move = charts.rank_move(row.rank_change, new=t("ringkasan.move.new"), same=t("ringkasan.move.same"), lang=lang)
+        label = t("ringkasan.league.row", rank=fmt.fmt_int(row.rank, lang=lang), unit=md_escape(row.short),
+                  score=fmt.fmt_num(row.score, 1, lang=lang), tier=row.tier, move=move)
+        st.page_link(UNIT_PAGE, label=label, query_params={"unit": row.group_code}, help=row.group,
+                     icon=":material/chevron_right:", icon_position="right")
+
+
+with panel(t("ringkasan.panel.sentence")):
+    ov = overview()
+    if ov.kpis[0].value in (None, 0):
+        st.info(t("ringkasan.empty", period=picked.label(lang)), icon=":material/event_busy:")
+        st.stop()
+    st.markdown(f"**{md_escape(ov.sentence_id if lang == 'id' else ov.sentence_en)}**")
+
+with panel(t("ringkasan.panel.kpi")):
+    cards = st.grid(2, min_column_width=140)
+    for kpi in overview().kpis:
+        m, (decimals, kind, color) = METRICS[kpi.metric], DELTAS[kpi.metric]
+        delta = None if kpi.change is None else fmt.fmt_delta(kpi.change, decimals, kind=kind, lang=lang)
+        flat = delta is not None and not delta.startswith(("+", "-"))  # rounds to zero: no arrow, no colour
+        cards.metric(m.label(lang), charts.metric_text(kpi.metric, kpi.value, lang), help=m.description(lang),
+                     delta=delta, delta_color="off" if flat else color, delta_arrow="off" if flat else "auto",
+                     border=True)
+    before = period.previous()
+    st.caption(t("ringkasan.kpi.vs", period=f"{fmt.fmt_date(before.start, lang=lang)} – "
+                                            f"{fmt.fmt_date(before.end, lang=lang)}"))
+
+best_col, worst_col = st.columns(2)
+with best_col, panel(t("ringkasan.panel.best"), title=True):
+    st.caption(t("ringkasan.league.legend"))
+    league_links(overview().best)
+with worst_col, panel(t("ringkasan.panel.worst"), title=True):
+    league_links(overview().worst)
+
+with panel(t("ringkasan.panel.overdue"), title=True):
+    overdue = overview().most_overdue
+    if overdue.empty:
+        st.success(t("ringkasan.overdue.none"), icon=":material/check_circle:")
+    else:
+        st.caption(t("ringkasan.overdue.caption"))
+        fig = charts.unit_bar(overdue, label="short", value="open_overdue", code="group_code",
+                              value_label=METRICS["open_overdue"].label(lang), lang=lang)
+        st.plotly_chart(fig, config=charts.CHART_CONFIG)
+        for row in overdue.itertuples():  # a tap on a plotly bar does not select on phones: links do
+            st.page_link(UNIT_PAGE, label=t("ringkasan.overdue.link", unit=md_escape(row.short),
+                                            n=fmt.fmt_int(row.open_overdue, lang=lang)),
+                         query_params={"unit": row.group_code}, help=row.group,
+                         icon=":material/chevron_right:", icon_position="right")
+
+with panel(t("ringkasan.panel.trend"), title=True):
+    trend = overview().trend
+    if trend.empty:
+        st.info(t("ringkasan.trend.empty"))
+    else:
+        st.caption(t("ringkasan.trend.caption"))
+        st.plotly_chart(charts.trend_figure(trend, rate_label=METRICS["on_time_rate"].label(lang),
+                                            week_label=t("ringkasan.trend.week"), lang=lang),
+                        config=charts.CHART_CONFIG)

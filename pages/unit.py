@@ -1,9 +1,123 @@
-"""unit: placeholder until the page lands (ui/README.md shows the page pattern)."""
+"""Unit: one unit kerja against the regency. Deep link ``?unit=DISDIK`` / ``?unit=KEC-321601``.
 
+Scorecard (rank, score, tier, unit vs regency), weekly trend, open overdue and at-risk stages,
+category and channel mix, and a map of where its complaints are. Only complaint ids, stages,
+dates and units are shown: never reporters or complaint text.
+"""
+
+import pandas as pd
 import streamlit as st
 
-from ui.frame import page_frame
-from ui.i18n import t
+from analytics import store_views, views
+from analytics.metrics import METRICS
+from analytics.periods import Period
+from analytics.policy import load_policy
+from analytics.regions import region_geojson
+from ui import charts, fmt
+from ui.frame import md_escape, page_frame, panel
+from ui.i18n import MESSAGES
+from ui.widgets import ALL_UNITS, UNIT_KEY, period_picker, policy_selector, unit_selector
 
 ctx = page_frame("nav.unit")
-st.info(t("page.coming_soon", lang=ctx.lang), icon=":material/construction:")
+t, lang = ctx.t, ctx.lang
+SEEN_KEY = "unit_page_url_seen"  # the ?unit= this page last wrote; a different one came from a link
+COMPARE = ("on_time_rate", "median_response_days", "p90_response_days", "completion_rate", "mean_rating", "complaints")
+BREACH_ROWS = 50
+
+picked = period_picker(ctx.today, lang=lang)
+with st.expander(t("ringkasan.settings"), icon=":material/tune:"):
+    policy = policy_selector(lang=lang)
+st.caption(t("ringkasan.policy", label=load_policy(policy).label))
+period = Period(picked.start, picked.end)
+
+units = ctx.query(store_views.units_in_store)
+wanted = st.query_params.get(UNIT_KEY)
+if wanted and wanted != ALL_UNITS and wanted not in set(units["code"]):
+    st.warning(t("unit.unknown", code=md_escape(wanted)), icon=":material/help:")
+    st.session_state[UNIT_KEY] = ALL_UNITS
+elif wanted and wanted != st.session_state.get(SEEN_KEY):  # a link (Ringkasan, Peringkat) beats the last pick
+    st.session_state[UNIT_KEY] = wanted
+code = unit_selector(units, lang=lang)
+st.session_state[SEEN_KEY] = st.query_params.get(UNIT_KEY)
+if code is None:
+    st.info(t("unit.pick") if len(units) else t("unit.none_in_store"), icon=":material/apartment:")
+    st.stop()
+
+
+def unit() -> views.UnitView:
+    return ctx.query(views.unit_view, code, period, ctx.as_of, policy)
+
+
+def breach_table(b: pd.DataFrame) -> pd.DataFrame:
+    stages = MESSAGES[lang]
+    b = b.sort_values("working_days_over", ascending=False).head(BREACH_ROWS)
+    return pd.DataFrame({
+        t("unit.col.id"): b["source_id"].astype("str"),
+        t("unit.col.over"): [fmt.fmt_num(max(v, 0), 0, lang=lang) for v in b["working_days_over"]],
+        t("unit.col.deadline"): [ctx.fmt_date(d) for d in b["deadline"]],
+        t("unit.col.state"): [METRICS[s].label(lang) if s in METRICS else str(s) for s in b["state"]],
+        t("unit.col.stage"): [stages.get(f"unit.stage.{s}", str(s)) for s in b["stage"]],
+    })
+
+
+with panel(t("unit.panel.score"), title=True):
+    uv, row = unit(), unit().row
+    st.markdown(f"**{md_escape(uv.unit)}**")
+    if row is None:
+        st.info(t("unit.empty", unit=md_escape(uv.unit), period=picked.label(lang)), icon=":material/event_busy:")
+        st.stop()
+    ranked = bool(row["ranked"]) and not fmt.is_missing(row["rank"])
+    cards = st.grid(2, min_column_width=140)
+    move = None if not ranked or fmt.is_missing(row["rank_change"]) else int(row["rank_change"])
+    cards.metric(t("unit.rank.label", label=METRICS["rank"].label(lang), n=fmt.fmt_int(uv.league_size, lang=lang)),
+                 fmt.fmt_int(row["rank"], lang=lang) if ranked else t("unit.rank.unranked"),
+                 help=METRICS["rank"].description(lang) + " " + t("unit.rank.help"),
+                 delta=None if move is None else fmt.fmt_delta(move, 0, kind="number", lang=lang),
+                 delta_arrow="off" if not move else "auto", delta_color="off" if not move else "normal", border=True)
+    cards.metric(METRICS["score"].label(lang), charts.metric_text("score", row["score"], lang),
+                 help=METRICS["score"].description(lang), border=True)
+    cards.metric(t("unit.tier"), row["tier"] if ranked else fmt.MISSING, border=True)
+    cards.metric(METRICS["open_overdue"].label(lang), charts.metric_text("open_overdue", row["open_overdue"], lang),
+                 help=METRICS["open_overdue"].description(lang), border=True)
+    st.dataframe(pd.DataFrame({
+        t("unit.col.metric"): [METRICS[m].label(lang) for m in COMPARE],
+        t("unit.col.unit"): [charts.metric_text(m, row[m], lang) for m in COMPARE],
+        t("unit.col.regency"): [charts.metric_text(m, uv.regency.get(m), lang) for m in COMPARE],
+    }), hide_index=True, column_config={t("unit.col.unit"): st.column_config.TextColumn(alignment="right"),
+                                        t("unit.col.regency"): st.column_config.TextColumn(alignment="right")})
+
+with panel(t("unit.panel.trend"), title=True):
+    st.caption(t("unit.trend.caption"))
+    st.plotly_chart(charts.trend_figure(
+        unit().trend, rate_label=METRICS["on_time_rate"].label(lang), week_label=t("unit.trend.week"), lang=lang,
+        reference=unit().regency.get("on_time_rate"), reference_label=t("unit.trend.regency")), config=charts.CHART_CONFIG)
+
+with panel(t("unit.panel.breaches"), title=True):
+    breaches = unit().open_breaches
+    if breaches.empty:
+        st.success(t("unit.breaches.none"), icon=":material/check_circle:")
+    else:
+        st.dataframe(breach_table(breaches), hide_index=True, column_config={
+            t("unit.col.id"): st.column_config.TextColumn(pinned=True),
+            t("unit.col.over"): st.column_config.TextColumn(alignment="right")})
+        if len(breaches) > BREACH_ROWS:
+            st.caption(t("unit.breaches.more", shown=fmt.fmt_int(BREACH_ROWS, lang=lang),
+                         n=fmt.fmt_int(len(breaches), lang=lang)))
+
+with panel(t("unit.panel.mix"), title=True):
+    by_category, by_channel = st.tabs([t("unit.mix.category"), t("unit.mix.channel")])
+    by_category.plotly_chart(charts.mix_bar(unit().categories, label="category", other_label=t("unit.mix.other"),
+                                            lang=lang), config=charts.CHART_CONFIG)
+    by_channel.plotly_chart(charts.mix_bar(unit().channels, label="channel", other_label=t("unit.mix.other"),
+                                           lang=lang), config=charts.CHART_CONFIG)
+
+with panel(t("unit.panel.map"), title=True):
+    points = unit().points
+    if points.empty:
+        st.info(t("unit.map.none"))
+    else:
+        breaches = unit().open_breaches
+        overdue = breaches.loc[breaches["state"] == "open_overdue", "source_id"]
+        outlines = region_geojson(ctx.region.slug, "kecamatan") if ctx.region else None
+        st.pydeck_chart(charts.unit_map(points, outlines, overdue_ids=overdue), height=charts.MAP_HEIGHT)
+        st.caption(t("unit.map.legend", n=fmt.fmt_int(len(points), lang=lang)))

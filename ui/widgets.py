@@ -100,6 +100,11 @@ def coded(
     if key not in st.session_state or st.session_state[key] not in options:
         wanted = st.query_params.get(key)
         st.session_state[key] = wanted if wanted in options else default
+    else:
+        # Re-assign: a keyed widget first drawn on a newly switched-to page otherwise shows its
+        # first option although session_state holds a valid value (seen in Chromium: a tap from
+        # Ringkasan to a unit switched the SLA policy to the first in the list).
+        st.session_state[key] = st.session_state[key]
     value = widget(label, options, key=key, format_func=format_func, persist_state="session", **kwargs)
     if value is None or value not in options:  # deselected (segmented control without required)
         value = default

@@ -1,0 +1,228 @@
+"""The Ringkasan and Unit pages through streamlit's AppTest: empty store, demo store, deep links.
+
+One demo store per module (building it is the slow part); each test points $PANTAU_DB at it and
+clears Streamlit's process-wide caches around the test.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analytics.store import connect
+from ui.i18n import t
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard.py")
+TIMEOUT = 30
+DEMO_END = pd.Timestamp("2025-11-20 12:00", tz="Asia/Jakarta")
+
+
+def _clear_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    from analytics.demo_store import load_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "pantau.duckdb"
+    con = connect(path)
+    load_demo(con, seed=7, months=6, rows=4000, end=DEMO_END, out_dir=folder)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_file, monkeypatch) -> Path:
+    monkeypatch.setenv("PANTAU_DB", str(demo_file))
+    _clear_caches()
+    yield demo_file
+    _clear_caches()
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "empty.duckdb"
+    monkeypatch.setenv("PANTAU_DB", str(path))
+    _clear_caches()
+    yield path
+    _clear_caches()
+
+
+def _page(file: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    if file:
+        at.switch_page(file).run()
+    return at
+
+
+def _unknown(at: AppTest, kind: str) -> list:
+    return [e for e in at.get("unknown") if getattr(e, "type", "") == kind] or [
+        e for e in at.main if getattr(e, "type", "") == kind
+    ]
+
+
+def _all(at: AppTest, kind: str) -> list:
+    found = []
+
+    def walk(node):
+        if getattr(node, "type", None) == kind:
+            found.append(node)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def _texts(at: AppTest) -> str:
+    parts = []
+    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def _links(at: AppTest) -> list:
+    return _all(at, "page_link")
+
+
+# --- empty store ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("file", [None, "pages/unit.py"])
+def test_empty_store_shows_the_first_run_page(empty_db, file):
+    at = _page(file)
+    assert not at.exception, at.exception
+    assert "Selamat datang di Pantau" in _texts(at)
+
+
+# --- Ringkasan ------------------------------------------------------------------------------------
+
+
+def test_ringkasan_demo(demo_db):
+    at = _page()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.title] == ["Ringkasan"]
+    text = _texts(at)
+    assert "Periode ini" in text and "aduan masuk" in text  # the sentence
+    assert "Kebijakan SLA: SP4N-LAPOR!" in text
+    labels = [m.label for m in at.metric]
+    assert labels[:4] == ["Aduan", "Tepat waktu (%)", "Lewat batas", "Median respons (hari kerja)"]
+    on_time = at.metric[1]
+    assert on_time.value.endswith("%") and "," in on_time.value
+    assert on_time.delta is None or on_time.delta.endswith("poin")
+    assert at.metric[2].proto.color in (0, 1, 2)  # rendered with a delta colour setting
+    links = _links(at)
+    assert 2 <= len(links) <= 15  # best 5, worst 5, most overdue 5
+    assert any("lewat batas" in link.proto.label for link in links)
+    for link in links:
+        assert link.proto.page.endswith("unit") or "unit" in link.proto.page
+        assert "unit=" in link.proto.query_string
+    assert [s.value for s in at.subheader][:2] == ["Terbaik 5", "Terburuk 5"]
+    charts = _all(at, "plotly_chart")
+    assert len(charts) == 2  # most overdue + weekly trend
+    specs = [json.loads(c.proto.spec) for c in charts]
+    assert all(s["layout"]["dragmode"] is False for s in specs)
+    assert any(trace.get("mode") == "lines+markers" for s in specs for trace in s["data"])
+    assert all(c.proto.config and json.loads(c.proto.config)["displayModeBar"] is False for c in charts)
+
+
+def test_ringkasan_english(demo_db):
+    at = _page(lang="en")
+    assert not at.exception, at.exception
+    assert [e.value for e in at.title] == ["Overview"]
+    assert "This period" in _texts(at)
+    assert [s.value for s in at.subheader][:2] == ["Best 5", "Worst 5"]
+    assert at.metric[0].label == "Complaints"
+
+
+def test_ringkasan_empty_period_says_so(demo_db):
+    at = _page(periode="custom", dari="2020-01-01", sampai="2020-01-31")
+    assert not at.exception, at.exception
+    infos = [i.value for i in at.info]
+    assert any("1 Jan 2020 – 31 Jan 2020" in i for i in infos), infos
+    assert not at.metric
+
+
+# --- Unit ----------------------------------------------------------------------------------------
+
+
+def test_unit_without_a_code_asks_for_one(demo_db):
+    at = _page("pages/unit.py")
+    assert not at.exception, at.exception
+    assert t("unit.pick", lang="id") in [i.value for i in at.info]
+    assert at.selectbox(key="unit").value == "semua"
+
+
+def test_unit_deep_link(demo_db):
+    at = _page("pages/unit.py", unit="DSDABMBK")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="unit").value == "DSDABMBK"
+    text = _texts(at)
+    assert "Dinas Sumber Daya Air" in text
+    assert not at.warning
+    labels = [m.label for m in at.metric]
+    assert labels[0].startswith("Peringkat (dari ") and "Skor" in labels and "Tier" in labels
+    tables = [d.value for d in at.dataframe]
+    score = tables[0]
+    assert list(score.columns) == ["Ukuran", "Unit ini", "Kabupaten"]
+    assert "Tepat waktu (%)" in set(score["Ukuran"])
+    if len(tables) > 1:  # open overdue / at risk: ids, days over, deadline, state, stage; nothing personal
+        breaches = tables[1]
+        assert list(breaches.columns) == ["ID aduan", "Hari kerja lewat", "Batas waktu", "Keadaan", "Tahap"]
+        days = [int(d) for d in breaches["Hari kerja lewat"]]
+        assert days == sorted(days, reverse=True)
+        assert breaches["Batas waktu"].str.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}").all()
+    decks = _all(at, "deck_gl_json_chart")
+    assert len(decks) == 1
+    deck = json.loads(decks[0].proto.json)
+    kinds = {layer["@@type"] for layer in deck["layers"]}
+    assert kinds == {"GeoJsonLayer", "ScatterplotLayer"}
+    assert deck.get("mapStyle") in (None, "", "__MAP_STYLE__")  # the sentinel Streamlit drops: no basemap
+    assert deck.get("mapProvider") in (None, "")
+    points = next(layer for layer in deck["layers"] if layer["@@type"] == "ScatterplotLayer")["data"]
+    assert set(points[0]) <= {"source_id", "lat", "lon", "color"}
+    assert _all(at, "plotly_chart")
+
+
+def test_unit_kecamatan_code(demo_db):
+    at = _page("pages/unit.py", unit="KEC-321601")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="unit").value == "KEC-321601"
+    assert not at.warning
+
+
+def test_unit_unknown_code_warns(demo_db):
+    at = _page("pages/unit.py", unit="TIDAK-ADA")
+    assert not at.exception, at.exception
+    assert any("TIDAK-ADA" in w.value for w in at.warning)
+    assert t("unit.pick", lang="id") in [i.value for i in at.info]
+
+
+def test_a_new_link_beats_the_last_pick(demo_db):
+    at = _page("pages/unit.py", unit="DISDIK")
+    assert at.selectbox(key="unit").value == "DISDIK"
+    at.selectbox(key="unit").set_value("DINKES").run()
+    assert at.selectbox(key="unit").value == "DINKES"  # the user's pick sticks on rerun
+    at.query_params["unit"] = "DLH"  # a tap on another unit in Ringkasan
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="unit").value == "DLH"
+
+
+def test_unit_english(demo_db):
+    at = _page("pages/unit.py", unit="DISDIK", lang="en")
+    assert not at.exception, at.exception
+    assert [e.value for e in at.title] == ["Unit"] or at.title
+    assert at.dataframe[0].value.columns.tolist() == ["Measure", "This unit", "Regency"]
