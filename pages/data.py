@@ -24,6 +24,9 @@ log = logging.getLogger("pantau.ui")
 OUTCOME_KEY = "data_outcome"  # the last import's result, shown until the next one
 ROUND_KEY = "data_upload_round"  # bumped after an import so the uploader starts empty again
 FORMATS = ("auto", "sp4n-ringkas", "pantau", "mapping")
+# On a phone the table toolbar (search, download, full screen) is always shown and floats ~36 px
+# above the table, over whatever is there; this much empty space keeps headings readable.
+TOOLBAR_GAP = 24
 
 ctx = page_frame("nav.data", allow_empty=True)
 t = ctx.t
@@ -32,6 +35,7 @@ t = ctx.t
 def show_table(frame: pd.DataFrame, *, wide: tuple[str, ...] = ()) -> None:
     config = {c: st.column_config.TextColumn(alignment="right") for c in tables.numeric_columns(frame, ctx.lang)}
     config |= {c: st.column_config.TextColumn(width="large") for c in wide}
+    st.space(TOOLBAR_GAP)
     st.dataframe(frame, hide_index=True, column_config=config)
 
 
@@ -153,7 +157,9 @@ with panel(t("data.quarantine.title"), title=True):
         st.info(t("data.quarantine.empty"))
     else:
         st.caption(t("data.quarantine.intro"))
+        st.markdown(f"**{t('data.quarantine.by_reason')}**")
         show_table(tables.reasons_table(ctx.query(store_views.quarantine_reason_counts), ctx.lang))
+        st.markdown(f"**{t('data.quarantine.rows')}**")
         show_table(tables.quarantine_table(quarantined.rows, ctx.lang), wide=(t("data.col.raw"),))
         if quarantined.truncated:
             st.caption(t("data.quarantine.truncated", n=quarantined.limit))
@@ -167,7 +173,7 @@ with panel(t("data.unknown.title"), title=True):
         if table.empty:
             st.info(t("data.unknown.empty"))
         else:
-            st.caption(t("data.unknown.intro", region=ctx.region.name, slug=ctx.region.slug))
             show_table(table)
+            st.caption(t("data.unknown.intro", region=ctx.region.name, slug=ctx.region.slug))
             if any(v.truncated for v in names.values()):
                 st.caption(t("data.unknown.truncated", n=store_views.UNKNOWN_LIMIT))

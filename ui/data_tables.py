@@ -11,7 +11,7 @@ import pandas as pd
 from analytics.ingest import ImportReport
 from analytics.store_views import Capped, label_reasons
 from analytics.validate import REASONS
-from ui.fmt import fmt_datetime, fmt_int
+from ui.fmt import fmt_datetime, fmt_int, tz_label
 from ui.i18n import t
 
 # Column labels that hold numbers (right-aligned by the page), per language.
@@ -31,19 +31,25 @@ def _ints(values: pd.Series, lang: str) -> list[str]:
 
 
 def history_table(rows: pd.DataFrame, tz: str, lang: str) -> pd.DataFrame:
-    """Import history (store_views.import_history rows) for reading: newest first, as given."""
+    """Import history (store_views.import_history rows) for reading, newest first as given.
+
+    Phone-first column order: when, then the counts that matter (new, updated, quarantined), the
+    file name (long) after them. Times carry the zone once, in the header ("Diimpor (WIB)").
+    """
     c = lambda key: t(key, lang=lang)  # noqa: E731 - local shorthand
+    zone = tz_label(tz)
+    when = lambda col: [fmt_datetime(v, tz, lang=lang, zone=False) for v in rows[col]]  # noqa: E731
     return pd.DataFrame(
         {
-            c("data.col.imported_at"): [fmt_datetime(v, tz, lang=lang) for v in rows["imported_at"]],
-            c("data.col.file"): rows["file_name"].astype("str"),
-            c("data.report.read"): _ints(rows["rows_read"], lang),
+            f"{c('data.col.imported_at')} ({zone})": when("imported_at"),
             c("data.report.new"): _ints(rows["rows_new"], lang),
             c("data.report.updated"): _ints(rows["rows_updated"], lang),
             c("data.report.quarantined"): _ints(rows["rows_quarantined"], lang),
+            c("data.report.read"): _ints(rows["rows_read"], lang),
             c("data.report.duplicate"): _ints(rows["rows_duplicate"], lang),
             c("data.report.unchanged"): _ints(rows["rows_unchanged"], lang),
-            c("data.col.snapshot_at"): [fmt_datetime(v, tz, lang=lang) for v in rows["snapshot_at"]],
+            c("data.col.file"): rows["file_name"].astype("str"),
+            f"{c('data.col.snapshot_at')} ({zone})": when("snapshot_at"),
             c("data.col.format"): rows["format"].astype("str"),
             c("data.col.batch"): ["#" + str(int(v)) for v in rows["batch_id"]],
         }

@@ -158,3 +158,19 @@ def clear_demo_data(con: duckdb.DuckDBPyConnection) -> int:
         n = clear_demo(con)
     log.info("demo data removed: %s complaints", n)
     return n
+
+
+def load_demo_data(
+    con: duckdb.DuckDBPyConnection, *, rows: int = 30_000, months: int = 18, seed: int = 7
+) -> ImportReport:
+    """Build the synthetic Kab. Bekasi regency into an empty store, ending now (the same as
+    ``python -m analytics demo``, which cannot run while the dashboard holds the file)."""
+    import pandas as pd
+
+    from analytics.demo_store import load_demo
+
+    end = pd.Timestamp.now(tz=config.DEFAULT_TZ).floor("s")
+    with _import_lock():
+        report = load_demo(con, seed=seed, months=months, rows=rows, end=end)
+    log.info("demo data loaded: %s complaints", report.rows_new)
+    return report

@@ -183,10 +183,11 @@ def fmt_date(ts: object, tz: str | None = None, *, lang: str = "id") -> str:
     return f"{d.day} {months[d.month - 1]} {d.year}"
 
 
-def fmt_datetime(ts: object, tz: str | None = None, *, lang: str = "id") -> str:
+def fmt_datetime(ts: object, tz: str | None = None, *, lang: str = "id", zone: bool = True) -> str:
     """``13 Jun 2025 15.05 WIB`` (Indonesian time uses a period; English ``15:05``).
 
     Without ``tz`` an aware value keeps its own zone; a naive one gets no zone label.
+    ``zone=False`` leaves the label off (a table that names the zone once, in its header).
     """
     d = _local(ts, tz)
     if d is None:
@@ -195,6 +196,8 @@ def fmt_datetime(ts: object, tz: str | None = None, *, lang: str = "id") -> str:
         return fmt_date(d, tz, lang=lang)
     sep = "." if lang == "id" else ":"
     text = f"{fmt_date(d, None, lang=lang)} {d.hour:02d}{sep}{d.minute:02d}"
+    if not zone:
+        return text
     if tz:
         return f"{text} {tz_label(tz, d)}"
     if d.tzinfo is not None:

@@ -198,7 +198,10 @@ def first_run(ctx: PageContext) -> None:
     st.markdown(ctx.t("firstrun.way_cli"))
     st.code("python -m analytics import FILE.xlsx", language="bash")
     st.markdown(ctx.t("firstrun.way_demo"))
-    st.code("python -m analytics demo", language="bash")
+    if st.button(ctx.t("firstrun.demo_button"), icon=":material/science:", key="firstrun_demo"):
+        with st.spinner(ctx.t("firstrun.demo_running")):
+            db.load_demo_data(ctx.con)
+        st.rerun()
     st.caption(ctx.t("firstrun.db", path=str(ctx.db_path)))
 
 

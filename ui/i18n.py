@@ -47,10 +47,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Coba lagi sebentar lagi."
         ),
         "db.failed": "Basis data tidak dapat dibuka. Kesalahannya sudah dicatat di log server.",
-        "frame.demo_banner": (
-            "Data demo: aduan sintetis {region}, dibuat untuk mencoba Pantau. "
-            "Angka-angka ini bukan kinerja nyata."
-        ),
+        "frame.demo_banner": "Data demo: aduan sintetis {region}, bukan kinerja nyata.",
         "frame.as_of": "{region} · data per {when}",
         "frame.as_of_noregion": "Data per {when}",
         "frame.stale": "Data terakhir berumur {days} hari. Unggah ekspor terbaru di halaman Data.",
@@ -66,10 +63,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "firstrun.go_data": "Buka halaman Data",
         "firstrun.way_cli": (
-            "2. **Lewat baris perintah** di server. Hentikan dasbor dulu, karena dasbor memegang "
-            "basis data selama berjalan:"
+            "2. **Lewat baris perintah** di server (`python -m analytics import`, atau "
+            "`python -m analytics demo` untuk data demo). Hentikan dasbor dulu, karena dasbor "
+            "memegang basis data selama berjalan:"
         ),
-        "firstrun.way_demo": "Ingin mencoba dulu? Muat **data demo** (aduan sintetis Kab. Bekasi):",
+        "firstrun.way_demo": (
+            "Ingin mencoba dulu? Muat **data demo**: aduan sintetis Kab. Bekasi selama 18 bulan. "
+            "Data demo bisa dihapus lagi di halaman Data."
+        ),
+        "firstrun.demo_button": "Muat data demo",
+        "firstrun.demo_running": "Membuat data demo…",
         "firstrun.db": "Basis data: {path}",
         # --- shared widgets
         "widget.period": "Periode",
@@ -139,6 +142,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Isi aduan dan data pelapor disamarkan (•••)."
         ),
         "data.quarantine.truncated": "Menampilkan {n} baris pertama dari impor terbaru.",
+        "data.quarantine.by_reason": "Menurut alasan",
+        "data.quarantine.rows": "Baris",
         "data.unknown.title": "Nama yang tidak dikenali",
         "data.unknown.empty": "Semua nama unit kerja, kecamatan dan desa dikenali.",
         "data.unknown.no_region": (
@@ -184,16 +189,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav.data": "Data",
         "page.coming_soon": "This page is being built.",
         "page.failed": "This page failed to load. The error has been logged; try reloading the page.",
-        "panel.failed": "The “{name}” section failed to load. The rest of the page still works; the error has been logged.",
+        "panel.failed": (
+            "The “{name}” section failed to load. The rest of the page still works; the error has been logged."
+        ),
         "db.locked": (
             "The database is in use by another process (for example a command-line import). "
             "Try again in a moment."
         ),
         "db.failed": "The database cannot be opened. The error has been logged on the server.",
-        "frame.demo_banner": (
-            "Demo data: synthetic complaints for {region}, made for trying Pantau out. "
-            "These numbers are not real performance."
-        ),
+        "frame.demo_banner": "Demo data: synthetic complaints for {region}, not real performance.",
         "frame.as_of": "{region} · data as of {when}",
         "frame.as_of_noregion": "Data as of {when}",
         "frame.stale": "The latest data is {days} days old. Upload a newer export on the Data page.",
@@ -209,10 +213,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "firstrun.go_data": "Open the Data page",
         "firstrun.way_cli": (
-            "2. **From the command line** on the server. Stop the dashboard first: it holds the "
+            "2. **From the command line** on the server (`python -m analytics import`, or "
+            "`python -m analytics demo` for demo data). Stop the dashboard first: it holds the "
             "database while it runs:"
         ),
-        "firstrun.way_demo": "Want to try it first? Load the **demo data** (synthetic complaints, Kab. Bekasi):",
+        "firstrun.way_demo": (
+            "Want to try it first? Load the **demo data**: 18 months of synthetic complaints for "
+            "Kab. Bekasi. You can remove them again on the Data page."
+        ),
+        "firstrun.demo_button": "Load demo data",
+        "firstrun.demo_running": "Building the demo data…",
         "firstrun.db": "Database: {path}",
         "widget.period": "Period",
         "widget.period.minggu": "This week",
@@ -278,6 +288,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Complaint text and reporter details are masked (•••)."
         ),
         "data.quarantine.truncated": "Showing the first {n} rows, newest import first.",
+        "data.quarantine.by_reason": "By reason",
+        "data.quarantine.rows": "Rows",
         "data.unknown.title": "Unrecognised names",
         "data.unknown.empty": "Every unit, kecamatan and desa name was recognised.",
         "data.unknown.no_region": "This database is not linked to a region registry, so names are not matched.",

@@ -1,7 +1,7 @@
 """The dashboard's pages, in menu order: one list that dashboard.py, the tests and links read.
 
 Each entry is (file relative to the project root, url_path, i18n title key, Material icon).
-The first entry is the default page (opened at "/"). To add a page: add its file under pages/,
+The first entry is the default page: "/" forwards to it (``_home``). To add a page: add its file under pages/,
 a row here and its title under "nav.<url_path>" in ui/i18n.py; the browser smoke test picks it
 up automatically.
 """
@@ -34,13 +34,28 @@ def page_file(url_path: str) -> str:
     raise ValueError(f"unknown page {url_path!r}; known: {', '.join(p[1] for p in PAGES)}")
 
 
-def build_pages(translate) -> list:
-    """``st.Page`` objects for ``st.navigation``, titles in the current language."""
+def _home() -> None:
+    """The app root ("/"): forward to the default page, keeping the query string.
+
+    Streamlit serves its default page at "/" and answers its own url_path ("/ringkasan") with
+    "Page not found". With this hidden page as the default, both URLs open Ringkasan and the
+    address bar always shows /ringkasan, so links people copy are the same everywhere.
+    """
     import streamlit as st
 
-    return [
-        st.Page(file, title=translate(title_key), icon=icon, url_path=url, default=(url == DEFAULT_PAGE))
-        for file, url, title_key, icon in PAGES
+    params = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    st.switch_page(page_file(DEFAULT_PAGE), query_params=params)
+
+
+def build_pages(translate) -> list:
+    """``st.Page`` objects for ``st.navigation``, titles in the current language: a hidden root
+    page that forwards to ``DEFAULT_PAGE``, then ``PAGES`` in menu order."""
+    import streamlit as st
+
+    root = st.Page(_home, title=translate(f"nav.{DEFAULT_PAGE}"), url_path="home", default=True,
+                   visibility="hidden")
+    return [root] + [
+        st.Page(file, title=translate(title_key), icon=icon, url_path=url) for file, url, title_key, icon in PAGES
     ]
 
 
@@ -56,6 +71,7 @@ def leave_legacy_pages_mode() -> None:
     URL. (Renaming pages/ to app_pages/ would remove the need; see ui/README.md.)
     """
     import streamlit as st
+    from streamlit import config
 
     try:
         from streamlit.runtime.pages_manager import PagesManager
@@ -63,4 +79,7 @@ def leave_legacy_pages_mode() -> None:
         return
     if getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False  # what st.navigation itself does
-        st.rerun()
+        # AppTest resets the flag before every run, so a rerun there would happen on every run and
+        # swallow button clicks; it runs pages the legacy way consistently, which tests tolerate.
+        if not config.get_option("global.appTest"):
+            st.rerun()
