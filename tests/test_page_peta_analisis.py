@@ -7,62 +7,13 @@ figure from ``proto.spec``.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics.store import connect
+from tests.app_fixtures import DEMO_END, demo_db, demo_file, empty_db  # noqa: F401 - pytest fixtures
+from tests.app_fixtures import open_page as _page
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "dashboard.py")
-TIMEOUT = 30
-DEMO_END = pd.Timestamp("2025-11-20 12:00", tz="Asia/Jakarta")
-
-
-def _clear_caches() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    from analytics.demo_store import load_demo
-
-    folder = tmp_path_factory.mktemp("demo")
-    path = folder / "pantau.duckdb"
-    con = connect(path)
-    load_demo(con, seed=7, months=6, rows=4000, end=DEMO_END, out_dir=folder / "out")
-    con.close()
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_file, monkeypatch) -> Path:
-    monkeypatch.setenv("PANTAU_DB", str(demo_file))
-    _clear_caches()
-    yield demo_file
-    _clear_caches()
-
-
-@pytest.fixture
-def empty_db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "empty.duckdb"
-    monkeypatch.setenv("PANTAU_DB", str(path))
-    _clear_caches()
-    yield path
-    _clear_caches()
-
-
-def _page(file: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(file).run()
-    return at
 
 
 def _unknown(at: AppTest, kind: str) -> list:
