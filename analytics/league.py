@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.model import STATUSES
 from analytics.periods import Period
 from analytics.policy import SlaPolicy
 from analytics.ranking import RankingSettings, rank_table
 from analytics.sla import stage_clock
+from analytics.validate import reached_stages
 from analytics.workcal import WorkCalendar, elapsed_working_days, local_dates
 
 GROUPINGS = ("opd", "camat", "kecamatan", "verifikator", "kabupaten")
@@ -28,43 +28,6 @@ METRIC_COLUMNS = (
     "complaints", "decided", *STATE_COUNTS, "on_time_rate", "median_response_days", "p90_response_days",
     "completion_rate", *(b[0] for b in BACKLOG_BINS), "mean_rating", "redispatches",
 )
-
-
-def _reached(status: pd.Series, field: str) -> np.ndarray:
-    codes = [c for c, s in STATUSES.items() if field in s.reached]
-    return status.isin(codes).to_numpy()
-
-
-def clock_with_unknowns(complaints: pd.DataFrame, policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp) -> pd.DataFrame:
-    """``sla.stage_clock`` plus state ``unknown`` for stages the status shows as passed whose time
-    the source never recorded (a "Laporan Ringkas" export): counted as neither on time nor late."""
-    clock = stage_clock(complaints, policy, cal, as_of)
-    if "unknown" in clock["state"].cat.categories:
-        return clock  # stage_clock already reads the status column
-    if clock.empty:
-        clock["state"] = clock["state"].cat.add_categories(["unknown"])
-        return clock
-    status = complaints["status"].reset_index(drop=True)
-    # stage_clock keeps input order within each stage: map rows back by (source, source_id).
-    key = complaints["source"].astype("str") + "\x1f" + complaints["source_id"].astype("str")
-    status_by_key = pd.Series(status.to_numpy(), index=key.to_numpy())
-    clock_key = clock["source"].astype("str") + "\x1f" + clock["source_id"].astype("str")
-    st = pd.Series(status_by_key.reindex(clock_key.to_numpy()).to_numpy(), index=clock.index)
-    end_field = clock["stage"].map({"verifikasi": "dispatched_at", "tindak_lanjut": "first_response_at",
-                                    "penyelesaian": "resolved_at"}).astype("str")
-    passed = np.zeros(len(clock), dtype=bool)
-    for field in ("dispatched_at", "first_response_at", "resolved_at"):
-        m = (end_field == field).to_numpy()
-        passed[m] = _reached(st[m], field)
-    # verifikasi of a rejected complaint ends with the verification itself.
-    ver = (clock["stage"] == "verifikasi").to_numpy()
-    passed[ver] |= _reached(st[ver], "verified_at")
-    not_ended = clock["ended_at"].isna().to_numpy()
-    unknown = passed & not_ended
-    state = clock["state"].cat.add_categories(["unknown"])
-    state[unknown] = "unknown"
-    clock["state"] = state
-    return clock
 
 
 # Dimensions an analyst may group by (analysis page); derived ones come from received_at.
@@ -122,7 +85,7 @@ def group_metrics(
     or two DIMENSIONS (the analysis page; unit-owned stages, all units).
 
     ``complaints``: canonical columns, the complaints received in the period. ``clock``: their
-    stage clock (clock_with_unknowns) as of ``as_of``. Returns one row per group: ``group``,
+    stage clock (sla.stage_clock) as of ``as_of``. Returns one row per group: ``group``,
     ``group_code`` and the metric columns; counts are ints, rates fractions (NaN = unavailable).
     """
     if isinstance(by, (list, tuple)):
@@ -148,7 +111,7 @@ def group_metrics(
         still_open = c["status"].isin(["menunggu_verifikasi", "terverifikasi"]) & (
             c["dispatched_at"].isna() | (c["dispatched_at"] > as_of))
     else:
-        dispatched = (c["dispatched_at"].notna() | pd.Series(_reached(c["status"], "dispatched_at"), index=c.index)).to_numpy()
+        dispatched = (c["dispatched_at"].notna() | pd.Series(reached_stages(c["status"])["dispatched_at"], index=c.index)).to_numpy()
         open_from = c["dispatched_at"]
         resolved = (c["resolved_at"] <= as_of).fillna(False) | (c["resolved_at"].isna() & (c["status"] == "selesai"))
         still_open = pd.Series(dispatched, index=c.index) & ~resolved & ~c["status"].isin(_CLOSED_WITHOUT_DISPATCH)
@@ -226,7 +189,7 @@ def compute_league(
     prev_as_of = as_of - pd.Timedelta(days=period.days)
 
     def ranked(frame: pd.DataFrame, at: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
-        clock = clock_with_unknowns(frame, policy, cal, at)
+        clock = stage_clock(frame, policy, cal, at)
         groups = group_metrics(frame, clock, by, at, cal, tz)
         whole = group_metrics(frame, clock, "kabupaten" if by != "verifikator" else by, at, cal, tz)
         regency = whole.iloc[0] if len(whole) else pd.Series({c: np.nan for c in METRIC_COLUMNS})

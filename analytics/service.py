@@ -7,12 +7,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.league import League, breaches, clock_with_unknowns, compute_league
+from analytics.league import League, breaches, compute_league
 from analytics.periods import Period
 from analytics.policy import SlaPolicy, load_policy
 from analytics.queries import complaints_received
 from analytics.ranking import RankingSettings, load_ranking_settings
-from analytics.sla import policy_calendar
+from analytics.sla import policy_calendar, stage_clock
 
 LEAGUE_COLUMNS = (
     "unit", "unit_code", "complaints", "decided", "on_time", "late", "open_overdue", "at_risk",
@@ -63,7 +63,7 @@ def breaches_for(
     pol = policy if isinstance(policy, SlaPolicy) else load_policy(policy)
     cal = policy_calendar(pol)
     cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
-    clock = clock_with_unknowns(cur, pol, cal, as_of)
+    clock = stage_clock(cur, pol, cal, as_of)
     b = breaches(clock)
     if stage:
         b = b[b["stage"] == stage]

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.league import League, clock_with_unknowns, group_metrics
+from analytics.league import League, group_metrics
+from analytics.sla import stage_clock
 from analytics.policy import SlaPolicy
 from analytics.workcal import WorkCalendar
 
@@ -48,7 +49,7 @@ def weekly_trend(
     complaints, decided, on_time, on_time_rate. ``complaints``: those received in the window."""
     if complaints.empty:
         return pd.DataFrame(columns=["week", "complaints", "decided", "on_time", "on_time_rate"])
-    clock = clock_with_unknowns(complaints, policy, cal, as_of)
+    clock = stage_clock(complaints, policy, cal, as_of)
     g = group_metrics(complaints, clock, ("week",), as_of, cal, policy.timezone)
     g = g.rename(columns={"group": "week"}).sort_values("week")
     return g[["week", "complaints", "decided", "on_time", "on_time_rate"]].reset_index(drop=True)

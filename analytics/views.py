@@ -13,12 +13,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.league import League, breaches, clock_with_unknowns, compute_league, group_metrics
+from analytics.league import League, breaches, compute_league, group_metrics
 from analytics.periods import Period, iso_week
 from analytics.policy import load_policy
 from analytics.queries import complaints_received
 from analytics.ranking import load_ranking_settings
-from analytics.sla import policy_calendar
+from analytics.sla import policy_calendar, stage_clock
 from analytics.summary import Kpi, headline, kpis, weekly_trend
 
 TREND_WEEKS = 12  # the Ringkasan trend: a quarter of weekly points reads well on a phone
@@ -125,7 +125,7 @@ def unit_view(con: duckdb.DuckDBPyConnection, unit: str, period: Period, as_of: 
     start = (pd.Timestamp(period.end) - pd.Timedelta(days=7 * TREND_WEEKS - 1)).date()
     window = Period(start - timedelta(days=start.weekday()), period.end)
     trend = weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone), filters), pol, cal, as_of)
-    clock = clock_with_unknowns(cur, pol, cal, as_of)
+    clock = stage_clock(cur, pol, cal, as_of)
     open_b = breaches(clock, ("open_overdue", "at_risk"))
     open_b = open_b[open_b["owner_kind"] == "unit"].reset_index(drop=True)
     cats = cur.groupby("category", dropna=False).size().rename("complaints").reset_index()
@@ -151,7 +151,7 @@ def map_view(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp
     pol = load_policy(policy)
     cal = policy_calendar(pol)
     cur = complaints_received(con, *period.utc_bounds(pol.timezone))
-    clock = clock_with_unknowns(cur, pol, cal, as_of)
+    clock = stage_clock(cur, pol, cal, as_of)
     kec = group_metrics(cur, clock, "kecamatan", as_of, cal, pol.timezone)
     desa = cur[cur["desa_code"].notna()].groupby(["desa_code", "desa"]).size().rename("complaints").reset_index()
     pts = cur.loc[cur["lat"].notna() & cur["lon"].notna(), ["lat", "lon", "kecamatan", "status"]]
@@ -190,7 +190,7 @@ def weekly_review(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp
     lo, hi = period.utc_bounds(pol.timezone)
     # Everything still inside its clock during the week: received up to 90 days before it ends.
     recent = complaints_received(con, lo - pd.Timedelta(days=90), hi)
-    clock = clock_with_unknowns(recent, pol, cal, at)
+    clock = stage_clock(recent, pol, cal, at)
     b = breaches(clock, ("late", "open_overdue"))
     new = b[(b["deadline"] >= lo) & (b["deadline"] < hi)].reset_index(drop=True)
     open_unit = clock[(clock["owner_kind"] == "unit") & clock["ended_at"].isna() & clock["started_at"].notna()
@@ -210,7 +210,7 @@ def analysis_table(
     cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
     if cur.empty:
         return pd.DataFrame()
-    clock = clock_with_unknowns(cur, pol, cal, as_of)
+    clock = stage_clock(cur, pol, cal, as_of)
     return group_metrics(cur, clock, tuple(dims), as_of, cal, pol.timezone)
 
 

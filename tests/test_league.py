@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.league import clock_with_unknowns, group_metrics
+from analytics.league import group_metrics
 from analytics.policy import load_policy
-from analytics.sla import policy_calendar
+from analytics.sla import policy_calendar, stage_clock
 
 TZ = "Asia/Jakarta"
 AS_OF = pd.Timestamp("2025-06-20 12:00", tz=TZ)
@@ -54,7 +54,7 @@ def hand():
     df = _frame(rows)
     pol = load_policy("sp4n-lapor")
     cal = policy_calendar(pol)
-    clock = clock_with_unknowns(df, pol, cal, AS_OF.tz_convert("UTC"))
+    clock = stage_clock(df, pol, cal, AS_OF.tz_convert("UTC"))
     return df, clock, cal
 
 
