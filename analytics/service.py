@@ -32,8 +32,24 @@ def league_for(
     tz = pol.timezone
     cur = complaints_received(con, *period.utc_bounds(tz), filters)
     prev = complaints_received(con, *period.previous().utc_bounds(tz), filters)
-    return compute_league(cur, prev, by=by, period=period, as_of=as_of, policy=pol, cal=cal,
-                          settings=settings or load_ranking_settings())
+    league = compute_league(cur, prev, by=by, period=period, as_of=as_of, policy=pol, cal=cal,
+                            settings=settings or load_ranking_settings())
+    # A display name that fits a 390 px phone; unknown units keep their name as given.
+    short = league.table["group_code"].map(short_names(con)) if by in ("opd", "camat") else None
+    league.table["short"] = league.table["group"] if short is None else short.fillna(league.table["group"])
+    return league
+
+
+def short_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Unit code -> short name ("Dinas PUPR") from the store's regency registry, for phones."""
+    from analytics.regions import load_region
+    from analytics.store import get_meta
+
+    slug = get_meta(con, "region")
+    if not slug:
+        return {}
+    units = load_region(slug).units
+    return dict(zip(units["code"], units["short_name"]))
 
 
 def league_rows(league: League) -> pd.DataFrame:

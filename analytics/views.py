@@ -13,11 +13,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.league import League, breaches, compute_league, group_metrics
+from analytics.league import League, breaches, group_metrics
 from analytics.periods import Period, iso_week
 from analytics.policy import load_policy
 from analytics.queries import complaints_received
-from analytics.ranking import load_ranking_settings
+from analytics.service import league_for, short_names  # noqa: F401 - short_names is used by pages
 from analytics.sla import policy_calendar, stage_clock
 from analytics.summary import Kpi, headline, kpis, weekly_trend
 
@@ -40,29 +40,14 @@ class Overview:
     sentence_en: str
 
 
-def short_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Unit code -> short name ("Dinas PUPR") from the store's regency registry, for phones."""
-    from analytics.regions import load_region
-    from analytics.store import get_meta
-
-    slug = get_meta(con, "region")
-    if not slug:
-        return {}
-    units = load_region(slug).units
-    return dict(zip(units["code"], units["short_name"]))
-
-
 def _league(con, by, period, as_of, policy, filters=None) -> League:
-    pol = load_policy(policy)
-    cal = policy_calendar(pol)
-    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
-    prev = complaints_received(con, *period.previous().utc_bounds(pol.timezone), filters)
-    league = compute_league(cur, prev, by=by, period=period, as_of=as_of, policy=pol, cal=cal,
-                            settings=load_ranking_settings())
-    # A display name that fits a 390 px phone; unknown units keep their name as given.
-    short = league.table["group_code"].map(short_names(con)) if by in ("opd", "camat") else None
-    league.table["short"] = league.table["group"] if short is None else short.fillna(league.table["group"])
-    return league
+    return league_for(con, by=by, period=period, as_of=as_of, policy=policy, filters=filters)
+
+
+def _trend_window(period: Period) -> Period:
+    """TREND_WEEKS whole weeks (from a Monday) ending with the period's last day."""
+    start = period.end - timedelta(days=7 * TREND_WEEKS - 1)
+    return Period(start - timedelta(days=start.weekday()), period.end)
 
 
 def _units(opd: League, camat: League) -> pd.DataFrame:
@@ -80,9 +65,7 @@ def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp
     worst = ranked.sort_values(["score", "complaints"], ascending=[True, False]).head(TOP_N)
     overdue = units[units["open_overdue"] > 0].sort_values("open_overdue", ascending=False).head(TOP_N)
     pol = load_policy(policy)
-    end = pd.Timestamp(period.end)
-    start = (end - pd.Timedelta(days=7 * TREND_WEEKS - 1)).date()
-    window = Period(start - timedelta(days=start.weekday()), period.end)
+    window = _trend_window(period)
     trend = weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone)), pol, policy_calendar(pol), as_of)
     return Overview(
         league=opd, camat=camat, kpis=tuple(kpis(opd)), best=best.reset_index(drop=True),
@@ -122,8 +105,7 @@ def unit_view(con: duckdb.DuckDBPyConnection, unit: str, period: Period, as_of: 
     cal = policy_calendar(pol)
     filters = {"unit": [name]}
     cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
-    start = (pd.Timestamp(period.end) - pd.Timedelta(days=7 * TREND_WEEKS - 1)).date()
-    window = Period(start - timedelta(days=start.weekday()), period.end)
+    window = _trend_window(period)
     trend = weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone), filters), pol, cal, as_of)
     clock = stage_clock(cur, pol, cal, as_of)
     open_b = breaches(clock, ("open_overdue", "at_risk"))
