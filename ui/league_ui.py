@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from analytics.metrics import METRICS
 from analytics.periods import iso_week
 from analytics.ranking import funnel_limits
+from ui.export import is_risky
 from ui.fmt import MISSING, fmt_date, fmt_delta, fmt_int, fmt_num, fmt_pct, is_missing
 from ui.i18n import t
 
@@ -27,7 +28,6 @@ PHONE_COLUMNS = 5
 STAGES = ("semua", "verifikasi", "tindak_lanjut", "penyelesaian")
 BREACH_STATES = ("open_overdue", "at_risk", "late")
 KPI_METRICS = ("complaints", "on_time_rate", "open_overdue", "median_response_days")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def policy_label(name: str | None) -> str:
@@ -282,7 +282,7 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Pantau") -> bytes:
         ws.append(cells)
     for row in ws.iter_rows():
         for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+            if is_risky(cell.value):
                 cell.data_type = "s"  # text, not a formula
     buf = io.BytesIO()
     wb.save(buf)
