@@ -80,17 +80,21 @@ def _number(value: Decimal, decimals: int, lang: str) -> str:
     return sign + text
 
 
-def fmt_num(value: object, decimals: int = 1, *, lang: str = "id") -> str:
-    """``1234.5`` -> ``1.234,5``; ``fmt_num(2.25, 1)`` -> ``2,3``; missing -> ``–``."""
+def _finite_decimal(value: object) -> Decimal | None:
+    """The value as a finite Decimal, or None for missing, unreadable or infinite values."""
     if is_missing(value):
-        return MISSING
+        return None
     try:
         d = _decimal(value)  # type: ignore[arg-type]
     except (InvalidOperation, ValueError):
-        return MISSING
-    if not d.is_finite():
-        return MISSING
-    return _number(d, decimals, lang)
+        return None
+    return d if d.is_finite() else None
+
+
+def fmt_num(value: object, decimals: int = 1, *, lang: str = "id") -> str:
+    """``1234.5`` -> ``1.234,5``; ``fmt_num(2.25, 1)`` -> ``2,3``; missing -> ``–``."""
+    d = _finite_decimal(value)
+    return MISSING if d is None else _number(d, decimals, lang)
 
 
 def fmt_int(value: object, *, lang: str = "id") -> str:
@@ -100,15 +104,8 @@ def fmt_int(value: object, *, lang: str = "id") -> str:
 
 def fmt_pct(value: object, decimals: int = 1, *, lang: str = "id") -> str:
     """A fraction as a percentage: ``0.873`` -> ``87,3%``; missing -> ``–``."""
-    if is_missing(value):
-        return MISSING
-    try:
-        d = _decimal(value) * 100  # type: ignore[arg-type]
-    except (InvalidOperation, ValueError):
-        return MISSING
-    if not d.is_finite():
-        return MISSING
-    return _number(d, decimals, lang) + "%"
+    d = _finite_decimal(value)
+    return MISSING if d is None else _number(d * 100, decimals, lang) + "%"
 
 
 def fmt_delta(value: object, decimals: int = 1, *, kind: str = "points", lang: str = "id") -> str:
@@ -123,13 +120,8 @@ def fmt_delta(value: object, decimals: int = 1, *, kind: str = "points", lang: s
     """
     if kind not in ("points", "pct", "number"):
         raise ValueError(f"kind must be 'points', 'pct' or 'number', not {kind!r}")
-    if is_missing(value):
-        return MISSING
-    try:
-        d = _decimal(value)  # type: ignore[arg-type]
-    except (InvalidOperation, ValueError):
-        return MISSING
-    if not d.is_finite():
+    d = _finite_decimal(value)
+    if d is None:
         return MISSING
     if kind in ("points", "pct"):
         d *= 100
