@@ -13,14 +13,11 @@ import io
 
 import pandas as pd
 
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+from analytics.cells import RISKY_START, is_risky, keep_as_text  # noqa: F401 - one definition, re-exported
+
 # Never exported, whatever a caller passes in (the metric reads do not select them anyway).
 PERSONAL = frozenset({"reporter_name", "reporter_contact", "reporter_email", "reporter_phone", "reporter_nik",
                       "reporter_address", "text", "title", "response_text", "name", "contact", "email", "phone", "nik"})
-
-
-def is_risky(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(RISKY_START)
 
 
 def without_personal(frame: pd.DataFrame) -> pd.DataFrame:
@@ -51,10 +48,5 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     out = _plain(frame)
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         out.to_excel(writer, index=False, sheet_name=sheet[:31])
-        ws = writer.sheets[sheet[:31]]
-        for row in ws.iter_rows():
-            for cell in row:
-                if is_risky(cell.value):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+        keep_as_text(writer.sheets[sheet[:31]])
     return buf.getvalue()
