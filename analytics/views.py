@@ -25,6 +25,9 @@ TREND_WEEKS = 12  # the Ringkasan trend: a quarter of weekly points reads well o
 TOP_N = 5
 OLDEST_N = 10
 POINTS_LIMIT = 20_000  # map points: enough for a kecamatan view, light enough for a phone
+# The weekly review looks at complaints received up to this many days before the week ends:
+# everything whose clock can still be running during the week (the review pack uses it too).
+REVIEW_LOOKBACK_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,14 @@ def _trend_window(period: Period) -> Period:
     return Period(start - timedelta(days=start.weekday()), period.end)
 
 
+def on_time_trend(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: str | None) -> pd.DataFrame:
+    """summary.weekly_trend over the TREND_WEEKS whole weeks ending with ``period`` (Ringkasan and
+    the review pack's chart)."""
+    pol = load_policy(policy)
+    window = _trend_window(period)
+    return weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone)), pol, policy_calendar(pol), as_of)
+
+
 def _units(opd: League, camat: League) -> pd.DataFrame:
     t = pd.concat([opd.table.assign(kind="opd"), camat.table.assign(kind="camat")], ignore_index=True)
     return t
@@ -64,9 +75,7 @@ def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp
     best = ranked.head(TOP_N)
     worst = ranked.sort_values(["score", "complaints"], ascending=[True, False]).head(TOP_N)
     overdue = units[units["open_overdue"] > 0].sort_values("open_overdue", ascending=False).head(TOP_N)
-    pol = load_policy(policy)
-    window = _trend_window(period)
-    trend = weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone)), pol, policy_calendar(pol), as_of)
+    trend = on_time_trend(con, period, as_of, policy)
     return Overview(
         league=opd, camat=camat, kpis=tuple(kpis(opd)), best=best.reset_index(drop=True),
         worst=worst.reset_index(drop=True), most_overdue=overdue.reset_index(drop=True), trend=trend,
@@ -171,7 +180,7 @@ def weekly_review(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp
     cal = policy_calendar(pol)
     lo, hi = period.utc_bounds(pol.timezone)
     # Everything still inside its clock during the week: received up to 90 days before it ends.
-    recent = complaints_received(con, lo - pd.Timedelta(days=90), hi)
+    recent = complaints_received(con, lo - pd.Timedelta(days=REVIEW_LOOKBACK_DAYS), hi)
     clock = stage_clock(recent, pol, cal, at)
     b = breaches(clock, ("late", "open_overdue"))
     new = b[(b["deadline"] >= lo) & (b["deadline"] < hi)].reset_index(drop=True)

@@ -126,6 +126,8 @@ def for_review(commitments: pd.DataFrame, week: Period) -> ReviewCommitments:
     start, end = pd.Timestamp(week.start), pd.Timestamp(week.end)
     done_on, due = pd.to_datetime(c["done_on"]), pd.to_datetime(c["due_on"])
     is_open = done_on.isna() | (done_on > end)
+    # Done after the week: open as far as this week's pack knows, so its done date is not shown.
+    c = c.assign(done_on=done_on.where(~is_open), done_note=c["done_note"].where(~is_open))
     overdue = c[is_open & (due <= end)].sort_values(["due_on", "id"])
     soon = c[is_open & (due > end) & (due <= end + pd.Timedelta(days=7))].sort_values(["due_on", "id"])
     done = c[~is_open & (done_on >= start)].sort_values(["done_on", "id"])

@@ -1,0 +1,157 @@
+"""One week's review pack as frozen data: everything the PDF, the workbook and the digests show.
+
+Nothing here computes a metric: the leagues, movers, new breaches and oldest open stages come
+from ``views.weekly_review``; the published league rows from ``service.league_rows`` (what the
+``league`` CLI prints); the breaches from ``service.breaches_for`` (what the ``breaches`` CLI
+prints); the trend from ``views.on_time_trend``. So the files and the CLI cannot disagree.
+
+Personal data stays out: complaints are named by id, unit, category and working days only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import timedelta
+
+import duckdb
+import pandas as pd
+
+from analytics import store, views
+from analytics.periods import Period, iso_week
+from analytics.policy import load_policy
+from analytics.queries import complaints_received
+from analytics.review import commitments as cm
+from analytics.review.verdict import verdicts
+from analytics.service import breaches_for, league_rows, short_names
+from analytics.summary import Kpi, kpis
+from analytics.textfmt import fmt_date, fmt_datetime, round_half_up
+
+# Columns of the week's complaints sheet: ids, units, places and categories; no reporter, no text,
+# no coordinates (a point can locate a home).
+COMPLAINT_COLUMNS = ("source", "source_id", "received_at", "status", "unit_code", "unit", "kecamatan",
+                     "category", "classification", "channel")
+OPEN_STATES = ("open_overdue", "at_risk")
+
+
+class NoComplaints(ValueError):
+    """The week has no complaints in the store: a pack would be empty, so none is made."""
+
+
+@dataclass(frozen=True)
+class ReviewPack:
+    week: str  # "2025-W24"
+    period: Period  # Monday..Sunday, local dates
+    as_of: pd.Timestamp  # the data's moment (latest snapshot), UTC
+    judged_at: pd.Timestamp  # min(as_of, the week's last instant): when deadlines are judged
+    region_name: str  # "Kab. Bekasi", or "" for a store without a regency
+    is_demo: bool
+    tz: str
+    policy: str
+    policy_label: str
+    min_decided: int  # the volume rule of the ranking (units below it are not ranked)
+    review: views.WeeklyReview
+    kpis: tuple[Kpi, ...]  # regency headline figures against the previous week
+    opd_rows: pd.DataFrame  # service.league_rows(review.opd): the league CLI's rows
+    camat_rows: pd.DataFrame
+    breaches: pd.DataFrame  # breaches_for(the week): the breaches CLI's rows (BREACH_COLUMNS + context)
+    open_stages: pd.DataFrame  # open_overdue / at_risk unit stages over the review window, per unit
+    complaints: pd.DataFrame  # COMPLAINT_COLUMNS of the week's complaints
+    trend: pd.DataFrame  # views.on_time_trend: week, complaints, decided, on_time, on_time_rate
+    verdicts: pd.DataFrame  # verdict.verdicts: kind, unit, unit_code, short, level, text
+    units: pd.DataFrame  # every unit a digest is written for: code, name, short, kind
+    short: dict[str, str]  # unit code -> short name
+    commitments: cm.ReviewCommitments | None = None
+
+    @property
+    def complete(self) -> bool:
+        """The week was over when the data was taken (otherwise the pack says "so far")."""
+        return self.judged_at < self.as_of
+
+    @property
+    def window(self) -> Period:
+        """Received dates whose stages the review follows (views.REVIEW_LOOKBACK_DAYS)."""
+        return Period(self.period.start - timedelta(days=views.REVIEW_LOOKBACK_DAYS), self.period.end)
+
+    def name(self, code: object, fallback: object) -> str:
+        """The short name of a unit code ("Dinkes"), else the name given."""
+        return self.short.get(str(code), str(fallback)) if isinstance(code, str) else str(fallback)
+
+
+def week_title(period: Period) -> str:
+    """``Minggu 46 · 10–16 Nov 2025`` (month and year shown once when the week has one)."""
+    a, b = fmt_date(period.start), fmt_date(period.end)
+    if (period.start.year, period.start.month) == (period.end.year, period.end.month):
+        a = str(period.start.day)
+    elif period.start.year == period.end.year:
+        a = a.rsplit(" ", 1)[0]
+    return f"Minggu {period.start.isocalendar()[1]} · {a}–{b}"
+
+
+def data_moment(pack: ReviewPack) -> str:
+    """``20 Nov 2025 12.00 WIB`` in the regency's zone."""
+    return fmt_datetime(pack.as_of, pack.tz)
+
+
+def check_week(week: str, as_of: pd.Timestamp, tz: str) -> Period:
+    """The ISO week's dates; ValueError naming the problem for a malformed or future week."""
+    period = iso_week(week)
+    lo = period.utc_bounds(tz)[0]
+    if lo > as_of:
+        raise ValueError(f"week {week.upper()} ({period.start}..{period.end}) is in the future: "
+                         f"the data runs to {fmt_datetime(as_of, tz)}")
+    return period
+
+
+def assemble(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, policy: str | None, *,
+             with_commitments: bool = True) -> ReviewPack:
+    """The pack of ISO ``week`` with the data as of ``as_of`` under ``policy``.
+
+    ValueError for a malformed or future week; NoComplaints when no complaint was received in it.
+    ``with_commitments=False`` leaves them out (the dashboard caches the rest and reads them fresh).
+    """
+    pol = load_policy(policy)
+    tz = pol.timezone
+    period = check_week(week, as_of, tz)
+    lo, hi = period.utc_bounds(tz)
+    week_complaints = complaints_received(con, lo, hi)
+    if week_complaints.empty:
+        raise NoComplaints(f"no complaints were received in week {week.upper()} ({period.start}..{period.end}); "
+                           "nothing to review")
+    review = views.weekly_review(con, week, as_of, policy)
+    at = review.opd.as_of
+    window = Period(period.start - timedelta(days=views.REVIEW_LOOKBACK_DAYS), period.end)
+    open_b = breaches_for(con, period=window, as_of=at, policy=pol)
+    open_b = open_b[(open_b["owner_kind"] == "unit") & open_b["state"].isin(OPEN_STATES)].reset_index(drop=True)
+    slug = store.get_meta(con, "region")
+    region_name = ""
+    if slug:
+        from analytics.regions import load_region
+
+        try:
+            region_name = load_region(slug).short_name
+        except ValueError:
+            region_name = slug
+    shorts = short_names(con)
+    units = cm.known_units(con)
+    opd_rows, camat_rows = league_rows(review.opd), league_rows(review.camat)
+    rate = next(k.value for k in kpis(review.opd) if k.metric == "on_time_rate")
+    regency_pct = None if rate is None else round_half_up(100 * rate, 1)
+    pack = ReviewPack(
+        week=review.week, period=period, as_of=as_of, judged_at=at, region_name=region_name,
+        is_demo=store.get_meta(con, "is_demo") == "1", tz=tz, policy=pol.name, policy_label=pol.label,
+        min_decided=review.opd.settings.min_decided, review=review, kpis=tuple(kpis(review.opd)),
+        opd_rows=opd_rows, camat_rows=camat_rows,
+        breaches=breaches_for(con, period=period, as_of=at, policy=pol),
+        open_stages=open_b, complaints=week_complaints[list(COMPLAINT_COLUMNS)].reset_index(drop=True),
+        trend=views.on_time_trend(con, period, at, policy), verdicts=verdicts(opd_rows, camat_rows, regency_pct, review.opd.settings.min_decided, shorts),
+        units=units, short=shorts,
+    )
+    if with_commitments:
+        pack = with_commitments_of(pack, con)
+    return pack
+
+
+def with_commitments_of(pack: ReviewPack, con: duckdb.DuckDBPyConnection) -> ReviewPack:
+    """The pack with the store's commitments as its week sees them."""
+    return dataclasses.replace(pack, commitments=cm.for_review(cm.list_all(con), pack.period))
