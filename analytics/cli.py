@@ -45,9 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--if-empty", action="store_true", help="only when the store has no complaints")
     d.add_argument("--clear", action="store_true", help="remove the demo data from the store")
 
-    from analytics import cli_sla
+    from analytics import cli_review, cli_sla
 
     cli_sla.add_commands(sub, _add_db)
+    cli_review.add_commands(sub, _add_db)
     return parser
 
 
@@ -119,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_import(args)
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command in ("review", "commit"):
+            from analytics import cli_review
+
+            return cli_review.run(args)
         from analytics import cli_sla
 
         return cli_sla.run(args)
