@@ -39,7 +39,9 @@ def _cell(v: object, tz: str) -> object:
     if is_missing(v):
         return None
     if isinstance(v, pd.Timestamp):
-        return (v.tz_convert(tz) if v.tzinfo else v).tz_localize(None).to_pydatetime()
+        # Whole seconds: Excel keeps milliseconds and openpyxl rounds, so a deadline at
+        # 23:59:59.999999 would show as the next day.
+        return (v.tz_convert(tz) if v.tzinfo else v).tz_localize(None).floor("s").to_pydatetime()
     if isinstance(v, (datetime, date, bool, int, float, str)):
         return v
     if hasattr(v, "item"):  # numpy scalars
