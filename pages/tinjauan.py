@@ -1,7 +1,8 @@
 """Tinjauan Mingguan: one ISO week against the one before, for the leadership meeting.
 
 Week picker (?minggu=2025-W46), headline KPIs with change, movers up and down, new breaches of
-the week, the ten oldest open complaints, the per-unit tables (OPD and camat).
+the week, the ten oldest open complaints, the per-unit tables (OPD and camat), the review pack downloads
+and the commitments made in the review.
 """
 
 import functools
@@ -11,6 +12,7 @@ import streamlit as st
 
 from analytics import views
 from ui import league_ui as lu
+from ui import review_ui
 from ui.frame import md_escape, page_frame, panel
 from ui.widgets import coded, policy_selector
 
@@ -76,3 +78,9 @@ with panel(t("tinjauan.units"), title=True):
             st.info(t("tinjauan.units_empty"))
         else:
             show(lu.display_frame(league.table, ctx.lang, shorts), lu.label("short", ctx.lang))
+
+with panel(t("tinjauan.pack"), title=True):
+    review_ui.pack_panel(ctx, week, policy)
+
+with panel(t("tinjauan.commit"), title=True):
+    review_ui.commitments_panel(ctx, week)
