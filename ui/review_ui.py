@@ -43,13 +43,13 @@ def _zip(pack: ReviewPack) -> bytes:
 
 def download_panel(pack: ReviewPack, t) -> None:  # noqa: ANN001 - ctx.t
     names = pack_files_mod.names(pack.week)
-    cols = st.columns(3, wrap=False)
-    cols[0].download_button(t("tinjauan.pack.pdf"), data=functools.partial(pdf_bytes, pack), file_name=names["pdf"],
+    row = st.container(horizontal=True)  # buttons side by side, wrapping on a narrow phone
+    row.download_button(t("tinjauan.pack.pdf"), data=functools.partial(pdf_bytes, pack), file_name=names["pdf"],
                             mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", key="pack_pdf")
-    cols[1].download_button(t("tinjauan.pack.xlsx"), data=functools.partial(workbook_bytes, pack),
+    row.download_button(t("tinjauan.pack.xlsx"), data=functools.partial(workbook_bytes, pack),
                             file_name=names["xlsx"], on_click="ignore", key="pack_xlsx",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    cols[2].download_button(t("tinjauan.pack.zip"), data=functools.partial(_zip, pack), file_name=f"tinjauan-{pack.week}.zip",
+    row.download_button(t("tinjauan.pack.zip"), data=functools.partial(_zip, pack), file_name=f"tinjauan-{pack.week}.zip",
                             mime="application/zip", on_click="ignore", key="pack_zip")
     st.caption(t("tinjauan.pack.help", units=len(pack.units)))
     with st.expander(t("tinjauan.pack.whatsapp")):
@@ -61,11 +61,16 @@ def pack_panel(ctx, week: str, policy: str | None) -> None:  # noqa: ANN001 - ui
     only when asked, then kept for this week and policy), then the downloads."""
     ready = f"tinjauan_pack_{week}_{policy}"
     if not st.session_state.get(ready):
-        if not st.button(ctx.t("tinjauan.pack.prepare"), icon=":material/description:", key="pack_prepare"):
-            st.caption(ctx.t("tinjauan.pack.about"))
-            return
-        st.session_state[ready] = True
+        # A callback sets the flag before the rerun, so the button is gone when the downloads show.
+        st.button(ctx.t("tinjauan.pack.prepare"), icon=":material/description:", key="pack_prepare",
+                  on_click=_mark_ready, args=(ready,))
+        st.caption(ctx.t("tinjauan.pack.about"))
+        return
     download_panel(pack_for(ctx, week, policy), ctx.t)
+
+
+def _mark_ready(key: str) -> None:
+    st.session_state[key] = True
 
 
 def commitment_frame(rc: cm.ReviewCommitments, short: dict[str, str], t, lang: str) -> pd.DataFrame:  # noqa: ANN001
