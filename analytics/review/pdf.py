@@ -208,6 +208,8 @@ def story(pack: ReviewPack) -> list:
         _kpis(pack),
         Spacer(1, 6),
         trend_chart(pack.trend),
+        _p("Setiap minggu dinilai pada akhir minggu yang ditinjau; pada minggu terakhir banyak tahap belum jatuh "
+           "tempo, sehingga persentasenya bisa masih berubah.", SMALL),
         _p("Peringkat OPD", H2), *_league(pack, pack.opd_rows),
         _p("Peringkat camat", H2), *_league(pack, pack.camat_rows),
         _p("Catatan per unit", H2), _verdicts(pack),
