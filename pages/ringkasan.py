@@ -41,7 +41,7 @@ def league_links(rows) -> None:
         move = charts.rank_move(row.rank_change, new=t("ringkasan.move.new"), same=t("ringkasan.move.same"), lang=lang)
         label = t("ringkasan.league.row", rank=fmt.fmt_int(row.rank, lang=lang), unit=md_escape(row.short),
                   score=fmt.fmt_num(row.score, 1, lang=lang), tier=row.tier, move=move)
-        st.page_link(UNIT_PAGE, label=label, query_params={"unit": row.group_code}, help=row.group,
+        st.page_link(UNIT_PAGE, label=label, query_params={"unit": row.group_code}, help=md_escape(row.group),
                      icon=":material/chevron_right:", icon_position="right")
 
 
@@ -84,7 +84,7 @@ with panel(t("ringkasan.panel.overdue"), title=True):
         for row in overdue.itertuples():  # a tap on a plotly bar does not select on phones: links do
             st.page_link(UNIT_PAGE, label=t("ringkasan.overdue.link", unit=md_escape(row.short),
                                             n=fmt.fmt_int(row.open_overdue, lang=lang)),
-                         query_params={"unit": row.group_code}, help=row.group,
+                         query_params={"unit": row.group_code}, help=md_escape(row.group),
                          icon=":material/chevron_right:", icon_position="right")
 
 with panel(t("ringkasan.panel.trend"), title=True):

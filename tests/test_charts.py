@@ -120,3 +120,15 @@ def test_unit_map_without_region_or_points():
     spec = json.loads(deck.to_json())
     assert spec["layers"] == []
     assert charts.geojson_bounds({"features": []}) is None
+
+
+def test_names_from_the_data_reach_plotly_as_text_not_markup():
+    # Plotly renders <b>, <br> and <a href> inside any label; a unit or category name holding
+    # them must show literally (as entities, which plotly prints as the characters).
+    name = '<a href="https://evil.invalid">klik</a> & <b>x</b>'
+    frame = pd.DataFrame({"short": [name, "Dinkes"], "open_overdue": [3, 1], "group_code": ["X", "DINKES"]})
+    fig = charts.unit_bar(frame, label="short", value="open_overdue", code="group_code")
+    assert "&lt;a href=\"https://evil.invalid\"&gt;klik&lt;/a&gt; &amp; &lt;b&gt;x&lt;/b&gt;" in list(fig.data[0].y)
+    assert list(fig.data[0].customdata)[-1] == "X"  # the code a tap opens is untouched
+    mix = charts.mix_bar(pd.DataFrame({"category": [name], "complaints": [4]}), label="category")
+    assert all("<" not in str(y) for y in mix.data[0].y)

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from analytics.league import DIMENSIONS, METRIC_COLUMNS
 from analytics.metrics import METRICS
 from ui import fmt
+from ui.charts import plot_text
 from ui.i18n import t
 
 MEASURES: tuple[str, ...] = tuple(m for m in METRICS if m in METRIC_COLUMNS)
@@ -110,13 +111,14 @@ def bar_figure(frame: pd.DataFrame, dims: tuple[str, ...], measure: str, lang: s
     scale = 100.0 if METRICS[measure].unit == "pct" else 1.0
     for i, (name, part) in enumerate(series[: len(PALETTE) * 2]):
         part = part.set_index(dims[0]).reindex(order)
-        cats = [fmt.fmt_date(v, lang=lang) if time else str(v) for v in order]
+        cats = [fmt.fmt_date(v, lang=lang) if time else plot_text(v) for v in order]
         vals = [None if fmt.is_missing(v) else float(v) * scale for v in part[measure]]
         text = [_fmt(measure, v, lang) for v in part[measure]]
         kw = {"x": cats, "y": vals} if time else {"x": vals, "y": cats, "orientation": "h"}
-        fig.add_bar(**kw, name=str(name) if name is not None else metric_label(lang, measure),
+        shown = plot_text(name) if name is not None else None  # a value of the second dimension
+        fig.add_bar(**kw, name=shown if shown is not None else metric_label(lang, measure),
                     marker_color=PALETTE[i % len(PALETTE)], hovertext=text,
-                    hovertemplate=("%{hovertext}" + (f"<extra>{name}</extra>" if name is not None else "<extra></extra>")))
+                    hovertemplate=("%{hovertext}" + (f"<extra>{shown}</extra>" if shown is not None else "<extra></extra>")))
     fig.update_layout(
         barmode="stack" if counts else "group", height=max(280, 26 * len(order) + 80) if not time else 320,
         margin={"l": 8, "r": 8, "t": 8, "b": 8}, dragmode=False, showlegend=len(dims) > 1,

@@ -8,6 +8,7 @@ come in from the page (t()), so nothing here is hard-coded in one language.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable
 
@@ -24,6 +25,15 @@ BAR = "#d1242f"
 MIX = "#1f6feb"
 MAP_HEIGHT = 320
 MAP_WIDTH = 360  # the map's width on a 390 px phone, for fitting the view to the region
+
+
+def plot_text(value: object) -> str:
+    """Text from the data (unit, category, channel names) for a plotly label or hover.
+
+    Plotly renders a few HTML tags in any string (``<b>``, ``<br>``, ``<a href>``), so a category
+    called ``<a href=...>`` would become a link. ``< > &`` become entities, which plotly shows
+    literally: the name reads exactly as stored."""
+    return html.escape(str(value), quote=False)
 
 
 def _base(fig: go.Figure, height: int, lang: str) -> go.Figure:
@@ -89,7 +99,7 @@ def unit_bar(
         f = frame.sort_values(value, ascending=True)
         texts = [fmt.fmt_int(v, lang=lang) for v in f[value]]
         fig.add_trace(go.Bar(
-            x=f[value], y=f[label].astype("str"), orientation="h", marker={"color": color}, text=texts,
+            x=f[value], y=f[label].astype("str").map(plot_text), orientation="h", marker={"color": color}, text=texts,
             textposition="auto", cliponaxis=False,
             customdata=(f[code].astype("str") if code else f[label].astype("str")),
             hovertemplate=f"%{{y}}<br>{value_label}: %{{text}}<extra></extra>", name=value_label,
@@ -118,7 +128,7 @@ def mix_bar(
         texts = [f"{fmt.fmt_int(v, lang=lang)} · {fmt.fmt_pct(v / total if total else None, lang=lang)}"
                  for v in f[value]]
         fig.add_trace(go.Bar(
-            x=f[value], y=f[label], orientation="h", marker={"color": MIX}, text=texts, textposition="auto",
+            x=f[value], y=f[label].map(plot_text), orientation="h", marker={"color": MIX}, text=texts, textposition="auto",
             hovertemplate="%{y}: %{text}<extra></extra>", cliponaxis=False,
         ))
         fig.update_xaxes(visible=False)

@@ -16,7 +16,8 @@ import logging
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,8 +62,28 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A fresh cursor on the shared connection: take one per script run (``page_frame`` does)."""
-    return connection().cursor()
+    """A fresh cursor on the shared connection: take one per script run (``page_frame`` does).
+
+    The cursor is inside a read transaction, so every query of the run sees one snapshot of the
+    store: an import committing meanwhile shows up on the next run, never halfway through a page
+    (the counts on one screen always add up). The transaction is READ ONLY, holds no locks and
+    ends when the cursor is closed or dropped. A write through it fails loudly (it would
+    otherwise vanish with the transaction): writes take their own cursor, see ``_writer``.
+    """
+    cur = connection().cursor()
+    cur.execute("BEGIN TRANSACTION READ ONLY")
+    return cur
+
+
+@contextmanager
+def _writer(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A separate cursor for one write (an import has its own transaction; the run's cursor is
+    already in a read transaction), closed afterwards."""
+    w = con.cursor()
+    try:
+        yield w
+    finally:
+        _close(w)
 
 
 @st.cache_resource(show_spinner=False)
@@ -140,8 +161,8 @@ def import_upload(
         if mapping_data is not None:
             mapping_path = Path(tmp) / ("mapping-" + safe_file_name(mapping_name or "mapping.toml", "mapping.toml"))
             mapping_path.write_bytes(mapping_data)
-        with _import_lock():
-            report = import_file(con, path, fmt=fmt, mapping=mapping_path, region=region)
+        with _import_lock(), _writer(con) as w:
+            report = import_file(w, path, fmt=fmt, mapping=mapping_path, region=region)
     log.info(
         "import %s: batch %s, %s read, %s new, %s quarantined",
         report.file_name, report.batch_id, report.rows_read, report.rows_new, report.rows_quarantined,
@@ -154,8 +175,8 @@ def clear_demo_data(con: duckdb.DuckDBPyConnection) -> int:
     many complaints went. Serialised with imports."""
     from analytics.demo_store import clear_demo
 
-    with _import_lock():
-        n = clear_demo(con)
+    with _import_lock(), _writer(con) as w:
+        n = clear_demo(w)
     log.info("demo data removed: %s complaints", n)
     return n
 
@@ -170,7 +191,7 @@ def load_demo_data(
     from analytics.demo_store import load_demo
 
     end = pd.Timestamp.now(tz=config.DEFAULT_TZ).floor("s")
-    with _import_lock():
-        report = load_demo(con, seed=seed, months=months, rows=rows, end=end)
+    with _import_lock(), _writer(con) as w:
+        report = load_demo(w, seed=seed, months=months, rows=rows, end=end)
     log.info("demo data loaded: %s complaints", report.rows_new)
     return report

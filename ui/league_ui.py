@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from analytics.metrics import METRICS
 from analytics.periods import iso_week
 from analytics.ranking import funnel_limits
+from ui.charts import plot_text
 from ui.export import is_risky
 from ui.fmt import MISSING, fmt_date, fmt_delta, fmt_int, fmt_num, fmt_pct, is_missing
 from ui.i18n import t
@@ -136,7 +137,7 @@ def funnel_figure(table: pd.DataFrame, regency_rate: float, lang: str, short_nam
                                      legendgroup=name, showlegend=show))
     fig.add_hline(y=100 * float(regency_rate), line={"color": "#7f8c8d", "width": 1})
     names = _names(pts, short_names)
-    text = [f"{n}: {fmt_pct(r, lang=lang)} · {fmt_int(d, lang=lang)} {METRICS['decided'].label(lang).lower()}"
+    text = [f"{plot_text(n)}: {fmt_pct(r, lang=lang)} · {fmt_int(d, lang=lang)} {METRICS['decided'].label(lang).lower()}"
             for n, r, d in zip(names.astype("str"), pts["on_time_rate"], pts["decided"])]
     fig.add_trace(go.Scatter(x=pts["decided"], y=100 * pts["on_time_rate"], mode="markers", name=t("league.funnel.units", lang=lang),
                              marker={"size": 9, "color": "#1f77b4", "line": {"width": 1, "color": "white"}},

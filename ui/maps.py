@@ -10,6 +10,7 @@ Colours are close to Streamlit's markdown colours, so the page draws the legend 
 
 from __future__ import annotations
 
+import html
 import math
 import os
 from dataclasses import dataclass
@@ -156,6 +157,8 @@ def kecamatan_features(geojson: dict, metrics: pd.DataFrame, metric: str, lang: 
     out = {"type": "FeatureCollection", "features": []}
     for f in geojson["features"]:
         p = dict(f["properties"])
+        # The tooltip is an HTML template (deck.gl sets innerHTML): the name goes in as text.
+        p["nama"] = html.escape(str(p.get("nama", "")))
         row = by_code.loc[p["kode"]] if p["kode"] in by_code.index else None
         vals = {m: row[m] if row is not None else (None if m == "on_time_rate" else 0) for m in MAP_METRICS}
         p["fill"] = scale.colour(vals[metric])
@@ -176,6 +179,7 @@ def desa_features(geojson: dict, counts: pd.DataFrame, kec_code: str, lang: str 
     out = {"type": "FeatureCollection", "features": []}
     for f, v in zip(feats, values):
         p = dict(f["properties"])
+        p["nama"] = html.escape(str(p.get("nama", "")))
         p |= {"fill": scale.colour(v), "line": [255, 255, 255, 230], "lw": 1,
               "l1": _tip("complaints", v, lang), "l2": "", "l3": ""}
         out["features"].append({"type": "Feature", "geometry": f["geometry"], "properties": p})

@@ -64,9 +64,15 @@ def to_float(text: pd.Series) -> pd.Series:
     return pd.to_numeric(cleaned, errors="coerce").astype("float64")
 
 
+# Integers beyond this are not ratings or counts, and past 2**63 the cast to Int64 fails.
+_INT_LIMIT = 2.0**53
+
+
 def to_int(text: pd.Series) -> pd.Series:
+    """Whole numbers; fractions, infinities and absurdly large values give NA (the row's
+    original text is kept, so validation quarantines it as ``bad_number``)."""
     num = to_float(text)
-    whole = num.where(num.isna() | (num == num.round()))
+    whole = num.where(num.isna() | ((num == num.round()) & (num.abs() < _INT_LIMIT)))
     return whole.astype("Int64")
 
 
