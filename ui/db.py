@@ -86,6 +86,14 @@ def _writer(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnectio
         _close(w)
 
 
+def write(fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+    """``fn(cursor, *args, **kwargs)`` on a cursor of its own, for a small write from a page
+    (a commitment, an audit entry): the run's cursor is a read-only snapshot and refuses writes.
+    The write commits at once; the page sees it on its next run."""
+    with _writer(connection()) as w:
+        return fn(w, *args, **kwargs)
+
+
 @st.cache_resource(show_spinner=False)
 def _import_lock() -> threading.Lock:
     # One import at a time per process: two sessions uploading at once would otherwise race

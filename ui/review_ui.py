@@ -23,6 +23,7 @@ from analytics.review.pack import ReviewPack, with_commitments_of
 from analytics.review.pdf import pdf_bytes
 from analytics.review.workbook import workbook_bytes
 from analytics.service import short_names
+from ui import db
 from ui.fmt import fmt_date
 
 FLASH = "tinjauan_commit_flash"  # message shown once after a commitment was saved (survives st.rerun)
@@ -132,7 +133,7 @@ def _save(ctx, code: str, text: str, due: date, week: str) -> None:  # noqa: ANN
         st.error(ctx.t("tinjauan.commit.empty"))
         return
     try:
-        cm.add(ctx.con, unit=code, text=text, due_on=due, made_week=week, created_at=pd.Timestamp.now(tz="UTC"))
+        db.write(cm.add, unit=code, text=text, due_on=due, made_week=week, created_at=pd.Timestamp.now(tz="UTC"))
     except ValueError as exc:
         st.error(ctx.t("tinjauan.commit.refused", problem=str(exc)))
         return
@@ -142,7 +143,7 @@ def _save(ctx, code: str, text: str, due: date, week: str) -> None:  # noqa: ANN
 
 def _done(ctx, commitment_id: int, on: date) -> None:  # noqa: ANN001
     try:
-        cm.mark_done(ctx.con, commitment_id, done_on=on)
+        db.write(cm.mark_done, commitment_id, done_on=on)
     except ValueError as exc:
         st.error(ctx.t("tinjauan.commit.refused", problem=str(exc)))
         return
