@@ -33,7 +33,8 @@ def record(
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}; actions: {', '.join(ACTIONS)}")
     con.execute(
-        "INSERT INTO audit_log (at, who, role, unit, action, detail) VALUES ($at, $who, $role, $unit, $action, $detail)",
+        "INSERT INTO audit_log (occurred_at, who, role, unit, action, detail) "
+        "VALUES ($at, $who, $role, $unit, $action, $detail)",
         {
             "at": at or datetime.now(timezone.utc),
             "who": str(who),
@@ -50,10 +51,10 @@ def recent(
 ) -> pd.DataFrame:
     """The newest ``limit`` rows (optionally one action / one actor), newest first.
 
-    Columns: id, at (UTC), who, role, unit, action, detail (JSON text).
+    Columns: id, occurred_at (UTC), who, role, unit, action, detail (JSON text).
     """
     return con.execute(
-        "SELECT id, at, who, role, unit, action, detail FROM audit_log "
+        "SELECT id, occurred_at, who, role, unit, action, detail FROM audit_log "
         "WHERE ($action IS NULL OR action = $action) AND ($who IS NULL OR who = $who) "
         "ORDER BY id DESC LIMIT $n",
         {"action": action, "who": who, "n": int(limit)},

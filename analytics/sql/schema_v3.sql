@@ -6,7 +6,7 @@ CREATE SEQUENCE audit_seq START 1;
 
 CREATE TABLE audit_log (
     id      BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
-    at      TIMESTAMPTZ NOT NULL,
+    occurred_at TIMESTAMPTZ NOT NULL,
     who     VARCHAR NOT NULL,   -- login e-mail, "open:<role>" without login, "cli:<os user>"
     role    VARCHAR,            -- pimpinan / analis / unit / cli; NULL for a refused login
     unit    VARCHAR,            -- the unit code of a unit viewer
