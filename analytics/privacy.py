@@ -59,7 +59,10 @@ _MOBILE = re.compile(
 _LANDLINE = re.compile(
     r"(?<![0-9+])(?:\(0[2-9][0-9]{1,2}\) ?|0[2-9][0-9]{1,2}[ .\-]|\+62 ?[2-9][0-9]{1,2}[ .\-]?)[0-9]{5,8}(?![0-9])"
 )
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# Starts only where an address can start (not inside a run of address characters): without the
+# lookbehind a long run of digits or letters costs quadratic time.
+_DIGIT = re.compile(r"[0-9]")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 
 
 def mask_text(text: object) -> object:
@@ -70,7 +73,9 @@ def mask_text(text: object) -> object:
     """
     if not isinstance(text, str):
         return text
-    out = _EMAIL.sub(EMAIL_MASK, text)
+    out = _EMAIL.sub(EMAIL_MASK, text) if "@" in text else text
+    if not _DIGIT.search(out):  # no digits: no number to mask
+        return out
     out = _NIK.sub(NIK_MASK, out)
     out = _MOBILE.sub(PHONE_MASK, out)
     return _LANDLINE.sub(PHONE_MASK, out)
