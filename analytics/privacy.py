@@ -144,5 +144,10 @@ def for_export(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.drop(columns=[c for c in frame.columns if is_personal_key(c)])
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(mask_text)
+            # Mask each distinct value once: units, categories and statuses repeat on every row.
+            values = out[c].dropna().unique()
+            masked = {v: mask_text(v) for v in values}
+            changed = {v: m for v, m in masked.items() if m != v}
+            if changed:
+                out[c] = out[c].map(lambda v: changed.get(v, v) if isinstance(v, str) else v)
     return out
