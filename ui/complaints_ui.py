@@ -32,16 +32,17 @@ def list_frame(rows: pd.DataFrame, ctx) -> pd.DataFrame:
     kind = [t("access.kind.rahasia") if c else t("access.kind.anonim") if a else ""
             for c, a in zip(rows["confidential"].fillna(False), rows["anonymous"].fillna(False))]
     text = lambda col: [v if isinstance(v, str) and v else MISSING for v in rows[col]]  # noqa: E731
+    # Phone order: after the pinned number, what the complaint says and who sent it; then the rest.
     return pd.DataFrame({
         t("access.col.id"): rows["source_id"].astype("str").to_list(),
-        t("access.col.received"): [ctx.fmt_datetime(v) for v in rows["received_at"]],
-        t("access.col.status"): status,
-        t("access.col.category"): text("category"),
-        t("access.col.place"): place,
         t("access.col.text"): text("text"),
         t("access.col.reporter"): text("reporter_name"),
         t("access.col.contact"): text("reporter_contact"),
         t("access.col.kind"): kind,
+        t("access.col.received"): [ctx.fmt_datetime(v) for v in rows["received_at"]],
+        t("access.col.status"): status,
+        t("access.col.category"): text("category"),
+        t("access.col.place"): place,
     })
 
 
