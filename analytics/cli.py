@@ -45,16 +45,19 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--if-empty", action="store_true", help="only when the store has no complaints")
     d.add_argument("--clear", action="store_true", help="remove the demo data from the store")
 
-    from analytics import cli_review, cli_sla
+    from analytics import cli_audit, cli_review, cli_sla
 
     cli_sla.add_commands(sub, _add_db)
     cli_review.add_commands(sub, _add_db)
+    cli_audit.add_commands(sub, _add_db)
     return parser
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    from analytics import audit
+    from analytics.cli_audit import cli_actor
     from analytics.importers.errors import RefusedFile
     from analytics.ingest import import_file
     from analytics.report_text import format_report
@@ -74,8 +77,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                 )
             except RefusedFile as exc:
                 print(f"DITOLAK / REFUSED {exc}", file=sys.stderr)
+                audit.record(con, who=cli_actor(), role="cli", action="import",
+                             detail={"file": Path(f).name, "refused": exc.problem})
                 status = EXIT_REFUSED
                 continue
+            audit.record(con, who=cli_actor(), role="cli", action="import",
+                         detail={"file": r.file_name, "batch": r.batch_id, "rows_read": r.rows_read, "rows_new": r.rows_new})
             reports.append(r)
             if not args.json:
                 print(format_report(r, args.lang))
@@ -124,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             from analytics import cli_review
 
             return cli_review.run(args)
+        if args.command == "audit":
+            from analytics import cli_audit
+
+            return cli_audit.run(args)
         from analytics import cli_sla
 
         return cli_sla.run(args)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from analytics.importers.errors import RefusedFile
 from analytics.importers.parsed import ParsedFile
 from analytics.model import CANONICAL_COLUMNS, ESTIMATED_FLAGS, STATUSES
 from analytics.names import match_desa, match_kecamatan, match_units, normalise_name
+from analytics.privacy import strip_anonymous
 from analytics.regions import detect_region, list_regions, load_region
 from analytics.validate import check_rows, reached_stages, reason_counts
 
@@ -204,6 +205,7 @@ def import_file(
     path = Path(path)
     now = now or datetime.now(timezone.utc)
     parsed = read_export(path, fmt=fmt, mapping_path=mapping, tz=tz, source=source)
+    parsed = replace(parsed, frame=strip_anonymous(parsed.frame))  # Anonim: identity never stored
     digest = file_sha256(path)
     prior = con.execute(
         "SELECT batch_id FROM import_batches WHERE sha256 = $h AND source = $s ORDER BY batch_id LIMIT 1",

@@ -52,11 +52,19 @@ def complaints_received(
     start_utc: pd.Timestamp | None,
     end_utc: pd.Timestamp | None,
     filters: dict[str, list[str]] | None = None,
+    unit_scope: str | None = None,
 ) -> pd.DataFrame:
-    """Complaints received in [start_utc, end_utc) (either bound may be None), with METRIC_COLUMNS."""
+    """Complaints received in [start_utc, end_utc) (either bound may be None), with METRIC_COLUMNS.
+
+    ``unit_scope`` (a unit code, as ``store_views.units_in_store`` lists it) keeps only that unit's
+    complaints: how a ``unit`` viewer's row queries are limited (analytics.access.Viewer.row_scope).
+    """
     where, params = filter_clause(filters)
     params["lo"] = None if start_utc is None else start_utc.to_pydatetime()
     params["hi"] = None if end_utc is None else end_utc.to_pydatetime()
+    if unit_scope is not None:
+        where += " AND coalesce(unit_code, unit) = $scope"
+        params["scope"] = str(unit_scope)
     sql = (
         _SELECT
         + " WHERE ($lo IS NULL OR received_at >= $lo) AND ($hi IS NULL OR received_at < $hi)"

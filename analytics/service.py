@@ -71,14 +71,15 @@ def league_rows(league: League) -> pd.DataFrame:
 def breaches_for(
     con: duckdb.DuckDBPyConnection, *, period: Period, as_of: pd.Timestamp, policy: SlaPolicy | str | None = None,
     stage: str | None = None, by: str | None = None, unit: str | None = None,
-    filters: dict[str, list[str]] | None = None,
+    filters: dict[str, list[str]] | None = None, unit_scope: str | None = None,
 ) -> pd.DataFrame:
     """Late, open-overdue and at-risk stages of complaints received in ``period`` (BREACH_COLUMNS
     plus context), most working days over first. ``by`` limits to "opd" / "camat" units or the
-    "verifikator" stage; ``unit`` to one unit (name or code)."""
+    "verifikator" stage; ``unit`` to one unit (name or code). ``unit_scope`` (a unit viewer's own
+    unit code) limits the rows in SQL, before anything is computed: these are complaint rows."""
     pol = policy if isinstance(policy, SlaPolicy) else load_policy(policy)
     cal = policy_calendar(pol)
-    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
+    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters, unit_scope=unit_scope)
     clock = stage_clock(cur, pol, cal, as_of)
     b = breaches(clock)
     if stage:

@@ -11,16 +11,14 @@ Personal data never leaves this module: quarantined rows carry the file's raw ro
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from analytics.model import PERSONAL_FIELDS
+from analytics.privacy import MASK, is_personal_key
 from analytics.validate import REASONS, reason_code
 
-MASK = "•••"
 # The page reads the history on a phone; a store imported daily for years has thousands of
 # batches and nobody scrolls past the first couple of hundred.
 HISTORY_LIMIT = 200
@@ -29,22 +27,6 @@ HISTORY_LIMIT = 200
 QUARANTINE_LIMIT = 500
 # Unknown names per level: the most frequent ones are the ones worth an alias.
 UNKNOWN_LIMIT = 200
-
-# Raw-row keys (normalised: lower case, "_"/"-" as spaces) that hold personal data. The exact
-# names cover the canonical fields and the SP4N-LAPOR! free-text columns; the phrases and words
-# catch the usual spellings in other layouts (a mapping file's "Nama Pelapor", "No HP").
-_PERSONAL_KEYS = {k.replace("_", " ") for k in PERSONAL_FIELDS} | {
-    "isi laporan awal",
-    "isi laporan akhir",
-    "judul laporan",
-    "nama",
-    "name",
-}
-_PERSONAL_PHRASES = ("pelapor", "reporter", "isi laporan", "judul laporan", "kontak", "contact",
-                     "telepon", "phone", "email", "e mail")
-_PERSONAL_WORDS = {"text", "nik", "ktp", "hp", "telp", "wa", "whatsapp"}
-_NON_WORD = re.compile(r"[\s_\-]+")
-
 
 @dataclass(frozen=True)
 class Capped:
@@ -119,15 +101,6 @@ def import_history(con: duckdb.DuckDBPyConnection, limit: int = HISTORY_LIMIT) -
     return _capped(frame, limit)
 
 
-def _is_personal_key(key: object) -> bool:
-    norm = _NON_WORD.sub(" ", str(key).lower()).strip()
-    if norm in _PERSONAL_KEYS:
-        return True
-    if any(p in norm for p in _PERSONAL_PHRASES):
-        return True
-    return bool(set(norm.split()) & _PERSONAL_WORDS)
-
-
 def mask_raw(raw_json: str | None) -> str:
     """The quarantined raw row as JSON with personal values replaced by ``MASK``.
 
@@ -143,7 +116,7 @@ def mask_raw(raw_json: str | None) -> str:
     if not isinstance(row, dict):
         return MASK
     masked = {
-        k: (MASK if _is_personal_key(k) and v not in (None, "") else v) for k, v in row.items()
+        k: (MASK if is_personal_key(k) and v not in (None, "") else v) for k, v in row.items()
     }
     return json.dumps(masked, ensure_ascii=False)
 

@@ -96,11 +96,17 @@ class UnitView:
     categories: pd.DataFrame  # category, complaints
     channels: pd.DataFrame  # channel, complaints
     points: pd.DataFrame  # lat, lon, status, source_id
+    rows_hidden: bool = False  # open_breaches and points left empty: the viewer may not see them
 
 
-def unit_view(con: duckdb.DuckDBPyConnection, unit: str, period: Period, as_of: pd.Timestamp, policy: str | None) -> UnitView:
+def unit_view(
+    con: duckdb.DuckDBPyConnection, unit: str, period: Period, as_of: pd.Timestamp, policy: str | None,
+    unit_scope: str | None = None,
+) -> UnitView:
     """Unit page: scorecard against the regency, trend, open overdue/at-risk, mixes, map points.
-    ``unit`` is a unit code or name; unknown gives ValueError naming it."""
+    ``unit`` is a unit code or name; unknown gives ValueError naming it. With ``unit_scope`` (a
+    unit viewer's own code) another unit's complaint rows (breaches, map points) are not returned:
+    only its figures."""
     row = con.execute(
         "SELECT unit, unit_code, unit_kind FROM complaints WHERE unit_code = $u OR unit = $u LIMIT 1", {"u": unit}
     ).fetchall()
@@ -122,11 +128,15 @@ def unit_view(con: duckdb.DuckDBPyConnection, unit: str, period: Period, as_of: 
     cats = cur.groupby("category", dropna=False).size().rename("complaints").reset_index()
     chans = cur.groupby("channel", dropna=False).size().rename("complaints").reset_index()
     pts = cur.loc[cur["lat"].notna() & cur["lon"].notna(), ["source_id", "lat", "lon", "status"]].head(POINTS_LIMIT)
+    hidden = unit_scope is not None and unit_scope != (code or name)
+    if hidden:
+        open_b, pts = open_b.head(0), pts.head(0)
     return UnitView(
         unit=name, unit_code=code, kind=kind or "", row=mine.iloc[0] if len(mine) else None, regency=league.regency,
         league_size=int(league.table["ranked"].sum()), trend=trend, open_breaches=open_b,
         categories=cats.sort_values("complaints", ascending=False).reset_index(drop=True),
         channels=chans.sort_values("complaints", ascending=False).reset_index(drop=True), points=pts.reset_index(drop=True),
+        rows_hidden=hidden,
     )
 
 
@@ -138,14 +148,21 @@ class MapView:
     unplaced: int  # complaints without a matched kecamatan
 
 
-def map_view(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: str | None) -> MapView:
+def map_view(
+    con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: str | None,
+    unit_scope: str | None = None,
+) -> MapView:
+    """Peta: kecamatan metrics, desa counts, complaint points. With ``unit_scope`` (a unit viewer)
+    the points (one per complaint) are only that unit's, read with the scope in SQL; the area
+    figures stay regency-wide."""
     pol = load_policy(policy)
     cal = policy_calendar(pol)
     cur = complaints_received(con, *period.utc_bounds(pol.timezone))
     clock = stage_clock(cur, pol, cal, as_of)
     kec = group_metrics(cur, clock, "kecamatan", as_of, cal, pol.timezone)
     desa = cur[cur["desa_code"].notna()].groupby(["desa_code", "desa"]).size().rename("complaints").reset_index()
-    pts = cur.loc[cur["lat"].notna() & cur["lon"].notna(), ["lat", "lon", "kecamatan", "status"]]
+    own = cur if unit_scope is None else complaints_received(con, *period.utc_bounds(pol.timezone), unit_scope=unit_scope)
+    pts = own.loc[own["lat"].notna() & own["lon"].notna(), ["lat", "lon", "kecamatan", "status"]]
     return MapView(kecamatan=kec, desa=desa, points=pts.head(POINTS_LIMIT).reset_index(drop=True),
                    unplaced=int(cur["kecamatan_code"].isna().sum()))
 
@@ -162,9 +179,13 @@ class WeeklyReview:
     oldest_open: pd.DataFrame  # the OLDEST_N oldest open unit stages
 
 
-def weekly_review(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, policy: str | None) -> WeeklyReview:
+def weekly_review(
+    con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, policy: str | None, unit_scope: str | None = None,
+) -> WeeklyReview:
     """Tinjauan Mingguan for ISO week ``week`` (``2025-W24``), judged at the end of that week or
-    at ``as_of`` when the week is not over."""
+    at ``as_of`` when the week is not over. With ``unit_scope`` (a unit viewer) the complaint rows
+    (new breaches, oldest open) are that unit's only, read with the scope in SQL; the league
+    tables and movers stay regency-wide."""
     period = iso_week(week)
     pol = load_policy(policy)
     week_end = period.utc_bounds(pol.timezone)[1] - pd.Timedelta(microseconds=1)
@@ -180,7 +201,7 @@ def weekly_review(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp
     cal = policy_calendar(pol)
     lo, hi = period.utc_bounds(pol.timezone)
     # Everything still inside its clock during the week: received up to 90 days before it ends.
-    recent = complaints_received(con, lo - pd.Timedelta(days=REVIEW_LOOKBACK_DAYS), hi)
+    recent = complaints_received(con, lo - pd.Timedelta(days=REVIEW_LOOKBACK_DAYS), hi, unit_scope=unit_scope)
     clock = stage_clock(recent, pol, cal, at)
     b = breaches(clock, ("late", "open_overdue"))
     new = b[(b["deadline"] >= lo) & (b["deadline"] < hi)].reset_index(drop=True)

@@ -14,7 +14,7 @@ from analytics.periods import Period
 from analytics.policy import load_policy
 from analytics.queries import complaints_received
 from ui import analisis_ui as ana
-from ui.export import csv_bytes, xlsx_bytes
+from ui.downloads import download_button
 from ui.frame import page_frame, panel
 from ui.widgets import coded, period_picker, policy_selector
 
@@ -62,17 +62,13 @@ with panel(t("analisis.table"), title=True):
 with panel(t("analisis.download"), title=True):
     raw = ana.export_table(table, dims, measures, ctx.lang)
     lo, hi = span.utc_bounds(load_policy(policy).timezone)
-    rows = ctx.query(complaints_received, lo, hi, filters)
+    rows = ctx.query(complaints_received, lo, hi, filters, unit_scope=ctx.viewer.row_scope)
     stem = f"pantau-{span.start}-{span.end}"
     st.caption(t("analisis.download.help", n=len(rows)))
+    if ctx.viewer.row_scope:
+        st.caption(t("access.rows.own_only"))
     buttons = st.columns(2, wrap=False)
-    buttons[0].download_button(t("analisis.dl.table_csv"), functools.partial(csv_bytes, raw),
-                               file_name=f"{stem}-tabel.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
-    buttons[1].download_button(t("analisis.dl.table_xlsx"), functools.partial(xlsx_bytes, raw, "tabel"),
-                               file_name=f"{stem}-tabel.xlsx", on_click="ignore", icon=":material/download:",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    buttons[0].download_button(t("analisis.dl.rows_csv"), functools.partial(csv_bytes, rows),
-                               file_name=f"{stem}-aduan.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
-    buttons[1].download_button(t("analisis.dl.rows_xlsx"), functools.partial(xlsx_bytes, rows, "aduan"),
-                               file_name=f"{stem}-aduan.xlsx", on_click="ignore", icon=":material/download:",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    for what, frame, sheet in (("table", raw, "tabel"), ("rows", rows, "aduan")):
+        for where, kind in zip(buttons, ("csv", "xlsx")):
+            download_button(ctx, where, t(f"analisis.dl.{what}_{kind}"), frame, file_name=f"{stem}-{sheet}.{kind}",
+                            kind=kind, sheet=sheet, what=f"analisis-{sheet}")

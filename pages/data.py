@@ -11,9 +11,10 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from analytics import store_views
+from analytics import audit, store_views
 from analytics.importers.errors import RefusedFile
 from analytics.regions import list_regions
+from ui import access
 from ui import data_tables as tables
 from ui.db import clear_demo_data, import_upload
 from ui.fmt import fmt_int
@@ -59,6 +60,7 @@ def run_import(upload, fmt: str, mapping, region: str) -> None:
                 mapping_data=mapping.getvalue() if mapping else None, region=region,
             )
     except RefusedFile as exc:
+        access.record(ctx.con, ctx.viewer, "import", {"file": upload.name, "refused": exc.problem})
         st.session_state[OUTCOME_KEY] = {"kind": "refused", "file": upload.name, "problem": exc.problem,
                                          "expected": exc.expected}
         return
@@ -66,12 +68,17 @@ def run_import(upload, fmt: str, mapping, region: str) -> None:
         log.exception("import of %s failed", upload.name)
         st.session_state[OUTCOME_KEY] = {"kind": "failed", "file": upload.name}
         return
+    access.record(ctx.con, ctx.viewer, "import", {"file": report.file_name, "batch": report.batch_id,
+                                                  "rows_read": report.rows_read, "rows_new": report.rows_new})
     st.session_state[OUTCOME_KEY] = {"kind": "ok", "report": report}
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.rerun()  # every panel below (and every cached view) now sees the new data version
 
 
 def upload_form() -> None:
+    if not ctx.viewer.can_import:
+        st.info(t("access.import.analis_only"), icon=":material/lock:")
+        return
     n = st.session_state.get(ROUND_KEY, 0)
     upload = st.file_uploader(t("data.upload.file"), type=["csv", "xlsx", "xls"], help=t("data.upload.help"),
                               key=f"data_file_{n}")
@@ -90,6 +97,7 @@ def upload_form() -> None:
         confirm = st.checkbox(t("data.demo_clear.confirm"), key="data_demo_confirm")
         if st.button(t("data.demo_clear.button"), icon=":material/delete:", disabled=not confirm):
             st.session_state[OUTCOME_KEY] = {"kind": "cleared", "n": clear_demo_data(ctx.con)}
+            access.record(ctx.con, ctx.viewer, "demo", {"cleared": st.session_state[OUTCOME_KEY]["n"]})
             st.rerun()
 
 
@@ -159,10 +167,13 @@ with panel(t("data.quarantine.title"), title=True):
         st.caption(t("data.quarantine.intro"))
         st.markdown(f"**{t('data.quarantine.by_reason')}**")
         show_table(tables.reasons_table(ctx.query(store_views.quarantine_reason_counts), ctx.lang))
-        st.markdown(f"**{t('data.quarantine.rows')}**")
-        show_table(tables.quarantine_table(quarantined.rows, ctx.lang), wide=(t("data.col.raw"),))
-        if quarantined.truncated:
-            st.caption(t("data.quarantine.truncated", n=quarantined.limit))
+        if not ctx.viewer.can_import:  # raw rows carry complaint ids of every unit
+            st.caption(t("access.quarantine.analis_only"))
+        else:
+            st.markdown(f"**{t('data.quarantine.rows')}**")
+            show_table(tables.quarantine_table(quarantined.rows, ctx.lang), wide=(t("data.col.raw"),))
+            if quarantined.truncated:
+                st.caption(t("data.quarantine.truncated", n=quarantined.limit))
 
 with panel(t("data.unknown.title"), title=True):
     if ctx.region is None:
@@ -177,3 +188,12 @@ with panel(t("data.unknown.title"), title=True):
             st.caption(t("data.unknown.intro", region=ctx.region.name, slug=ctx.region.slug))
             if any(v.truncated for v in names.values()):
                 st.caption(t("data.unknown.truncated", n=store_views.UNKNOWN_LIMIT))
+
+if ctx.viewer.can_read_audit:
+    with panel(t("access.audit.title"), title=True):
+        log_rows = audit.recent(ctx.con)  # not cached: the log changes without an import
+        if log_rows.empty:
+            st.info(t("access.audit.empty"))
+        else:
+            st.caption(t("access.audit.caption", n=fmt_int(audit.RECENT_LIMIT, lang=ctx.lang)))
+            show_table(tables.audit_table(log_rows, ctx.tz, ctx.lang), wide=(t("access.audit.col.detail"),))

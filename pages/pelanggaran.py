@@ -10,6 +10,7 @@ from analytics import service, store_views, views
 from analytics.metrics import METRICS
 from analytics.periods import Period
 from ui import league_ui as lu
+from ui.downloads import download_pair
 from ui.fmt import fmt_int
 from ui.frame import page_frame, panel
 from ui.i18n import option_labels
@@ -28,8 +29,10 @@ unit = unit_selector(units.assign(name=units["code"].map(shorts).fillna(units["n
 
 with panel(t("pelanggaran.list"), title=True):
     b = ctx.query(service.breaches_for, period=Period(period.start, period.end), as_of=ctx.as_of, policy=policy,
-                  stage=None if stage == "semua" else stage, unit=unit)
+                  stage=None if stage == "semua" else stage, unit=unit, unit_scope=ctx.viewer.row_scope)
     st.caption(t("pelanggaran.policy", policy=lu.policy_label(policy)))
+    if ctx.viewer.row_scope:
+        st.caption(t("access.rows.own_only"))
     cards = st.grid(3, min_column_width=150)
     for state, n in lu.state_counts(b).items():
         cards.metric(METRICS[state].label(ctx.lang), fmt_int(n, lang=ctx.lang), help=METRICS[state].description(ctx.lang))
@@ -42,9 +45,4 @@ with panel(t("pelanggaran.list"), title=True):
         st.dataframe(frame, hide_index=True, column_config=config)
         rows = b[[c for c in service.BREACH_COLUMNS if c in b]]
         name = f"pelanggaran-{stage}-{period.start}_{period.end}"
-        left, right = st.columns(2, wrap=False)
-        left.download_button(t("download.csv"), lu.csv_bytes(rows), f"{name}.csv", "text/csv",
-                             icon=":material/download:", on_click="ignore", width="stretch")
-        right.download_button(t("download.xlsx"), lu.xlsx_bytes(rows, "Pelanggaran"), f"{name}.xlsx",
-                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                              icon=":material/download:", on_click="ignore", width="stretch")
+        download_pair(ctx, rows, stem=name, sheet="Pelanggaran", what="pelanggaran")

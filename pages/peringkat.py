@@ -10,6 +10,7 @@ from analytics import service, views
 from analytics.metrics import METRICS
 from analytics.periods import Period
 from ui import league_ui as lu
+from ui.downloads import download_pair
 from ui.fmt import fmt_int, fmt_pct
 from ui.frame import page_frame, panel
 from ui.i18n import option_labels
@@ -77,9 +78,4 @@ if league is not None and not league.table.empty:
     with panel(t("peringkat.download"), title=True):
         rows = service.league_rows(league)
         name = f"peringkat-{by}-{period.start}_{period.end}"
-        left, right = st.columns(2, wrap=False)
-        left.download_button(t("download.csv"), lu.csv_bytes(rows), f"{name}.csv", "text/csv",
-                             icon=":material/download:", on_click="ignore", width="stretch")
-        right.download_button(t("download.xlsx"), lu.xlsx_bytes(rows, "Peringkat"), f"{name}.xlsx",
-                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                              icon=":material/download:", on_click="ignore", width="stretch")
+        download_pair(ctx, rows, stem=name, sheet="Peringkat", what="peringkat")

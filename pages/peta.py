@@ -34,7 +34,7 @@ st.caption(t("peta.policy", label=load_policy(policy).label))
 if ctx.region is None:
     st.info(t("peta.no_region"))
     st.stop()
-view = ctx.query(views.map_view, Period(period.start, period.end), ctx.as_of, policy)
+view = ctx.query(views.map_view, Period(period.start, period.end), ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
 if view.kecamatan.empty:
     st.info(t("peta.empty"))
     st.stop()

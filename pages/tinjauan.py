@@ -41,7 +41,7 @@ def movers(frame: pd.DataFrame) -> str:
                      f"({t('tinjauan.rank', rank=r.rank)})" for r in frame.itertuples())
 
 
-review = ctx.query(views.weekly_review, week, ctx.as_of, policy)
+review = ctx.query(views.weekly_review, week, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
 st.caption(t("tinjauan.compare", week=label, policy=review.opd.policy_label))
 if lu.complaints_in(review.opd, review.camat) == 0:
     st.info(t("tinjauan.before", week=label))

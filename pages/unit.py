@@ -14,6 +14,7 @@ from analytics.periods import Period
 from analytics.policy import load_policy
 from analytics.regions import region_geojson
 from ui import charts, fmt
+from ui.complaints_ui import complaint_list
 from ui.frame import md_escape, page_frame, panel
 from ui.i18n import MESSAGES
 from ui.widgets import ALL_UNITS, UNIT_KEY, period_picker, policy_selector, unit_selector
@@ -37,6 +38,8 @@ if wanted and wanted != ALL_UNITS and wanted not in set(units["code"]):
     st.session_state[UNIT_KEY] = ALL_UNITS
 elif wanted and wanted != st.session_state.get(SEEN_KEY):  # a link (Ringkasan, Peringkat) beats the last pick
     st.session_state[UNIT_KEY] = wanted
+elif not wanted and ctx.viewer.row_scope and UNIT_KEY not in st.session_state:  # a unit account opens its own
+    st.session_state[UNIT_KEY] = ctx.viewer.row_scope
 code = unit_selector(units, lang=lang)
 st.session_state[SEEN_KEY] = st.query_params.get(UNIT_KEY)
 if code is None:
@@ -45,7 +48,7 @@ if code is None:
 
 
 def unit() -> views.UnitView:
-    return ctx.query(views.unit_view, code, period, ctx.as_of, policy)
+    return ctx.query(views.unit_view, code, period, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
 
 
 def breach_table(b: pd.DataFrame) -> pd.DataFrame:
@@ -94,7 +97,9 @@ with panel(t("unit.panel.trend"), title=True):
 
 with panel(t("unit.panel.breaches"), title=True):
     breaches = unit().open_breaches
-    if breaches.empty:
+    if unit().rows_hidden:
+        st.info(t("access.rows.other_unit"), icon=":material/lock:")
+    elif breaches.empty:
         st.success(t("unit.breaches.none"), icon=":material/check_circle:")
     else:
         st.dataframe(breach_table(breaches), hide_index=True, column_config={
@@ -111,9 +116,14 @@ with panel(t("unit.panel.mix"), title=True):
     by_channel.plotly_chart(charts.mix_bar(unit().channels, label="channel", other_label=t("unit.mix.other"),
                                            lang=lang), config=charts.CHART_CONFIG)
 
+with panel(t("access.list.title"), title=True):
+    complaint_list(ctx, code, period)
+
 with panel(t("unit.panel.map"), title=True):
     points = unit().points
-    if points.empty:
+    if unit().rows_hidden:
+        st.info(t("access.rows.other_unit"), icon=":material/lock:")
+    elif points.empty:
         st.info(t("unit.map.none"))
     else:
         breaches = unit().open_breaches

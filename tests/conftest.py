@@ -30,3 +30,10 @@ def con(db_path: Path):
     c = connect(db_path)
     yield c
     c.close()
+
+
+@pytest.fixture(autouse=True)
+def no_users_file(tmp_path_factory, monkeypatch):
+    """Tests never read the machine's own .streamlit/pantau-users.toml: each starts without a
+    users file (nobody listed, not open); tests that need one write their own."""
+    monkeypatch.setenv("PANTAU_USERS", str(tmp_path_factory.getbasetemp() / "no-users-file.toml"))

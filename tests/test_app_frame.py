@@ -61,8 +61,14 @@ def demo_db(db_file, tmp_path) -> Path:
 
 
 @pytest.fixture
-def real_db(db_file, tmp_path) -> Path:
+def real_db(db_file, tmp_path, monkeypatch) -> Path:
+    """Real (non-demo) data, served open to analysts: these tests look at the Data page's
+    contents; tests/test_roles.py covers login and roles."""
     from analytics.ingest import import_file
+
+    users = tmp_path / "pantau-users.toml"
+    users.write_text('[access]\nallow_open = true\nopen_role = "analis"\n', encoding="utf-8")
+    monkeypatch.setenv("PANTAU_USERS", str(users))
 
     con = connect(db_file)
     csv = template_csv(tmp_path / "ekspor-november.csv", ROWS, header=PERSONAL_HEADER)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
@@ -117,6 +118,11 @@ def test_downloads_escape_formulas():
         assert cell.data_type == "s", cell.value  # stored as text, never as a formula
     assert ws["A2"].value == "=HYPERLINK(\"http://x\")" and ws["A6"].value == "Dinas"
     assert ws["B2"].value == 1 and ws["C2"].value == 91.3 and ws["C3"].value is None
-    assert ws["D2"].value.startswith("2025-06-13T10:00:00")
+    assert ws["D2"].value == datetime(2025, 6, 13, 10, 0)  # no zone given: UTC wall-clock time
+    local = load_workbook(io.BytesIO(lu.xlsx_bytes(frame, "Peringkat", tz="Asia/Jakarta"))).active
+    assert local["D2"].value == datetime(2025, 6, 13, 17, 0)  # the regency's wall-clock time (WIB)
     raw = lu.csv_bytes(frame)
     assert raw.startswith(b"\xef\xbb\xbfunit,n,pct,at")
+    units = [row[0] for row in csv.reader(io.StringIO(raw.decode("utf-8-sig")))][1:]
+    # The same escaping as every other download (it used to write these cells as they were).
+    assert units == ["'=HYPERLINK(\"http://x\")", "'+62 812", "'-1+1", "'@SUM(A1)", "Dinas"]

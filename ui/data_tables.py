@@ -134,3 +134,20 @@ def report_counts(report: ImportReport, lang: str) -> list[tuple[str, str]]:
         (t("data.report.quarantined", lang=lang), fmt_int(report.rows_quarantined, lang=lang)),
         (t("data.report.duplicate", lang=lang), fmt_int(report.rows_duplicate, lang=lang)),
     ]
+
+
+def audit_table(rows: pd.DataFrame, tz: str, lang: str) -> pd.DataFrame:
+    """Audit log rows (analytics.audit.recent) for reading: when, who, role, action, detail."""
+    c = lambda key: t(key, lang=lang)  # noqa: E731
+    role = [t(f"access.role.{r}", lang=lang) if isinstance(r, str) and r in ("pimpinan", "analis", "unit") else (r or "")
+            for r in rows["role"]]
+    role = [f"{r} · {u}" if isinstance(u, str) and u else r for r, u in zip(role, rows["unit"])]
+    return pd.DataFrame(
+        {
+            f"{c('access.audit.col.at')} ({tz_label(tz)})": [fmt_datetime(v, tz, lang=lang, zone=False) for v in rows["occurred_at"]],
+            c("access.audit.col.who"): rows["who"].astype("str"),
+            c("access.audit.col.role"): role,
+            c("access.audit.col.action"): [t(f"access.action.{a}", lang=lang) for a in rows["action"]],
+            c("access.audit.col.detail"): rows["detail"].fillna("").astype("str"),
+        }
+    )

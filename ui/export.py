@@ -1,10 +1,13 @@
-"""Downloads: CSV and XLSX bytes from a DataFrame, safe to open in a spreadsheet.
+"""Downloads: CSV and XLSX bytes from a DataFrame, safe to open in a spreadsheet and free of
+personal data. Every file the dashboard serves is written here (pages go through ui.downloads,
+which also writes the audit log).
 
 Formula injection: a text cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab / carriage
 return) is run as a formula by Excel and LibreOffice. In XLSX such cells are written as text
 (string type + the "quote prefix" style, so editing the cell keeps it text) and keep their
 value. CSV has no types, so those cells get a leading apostrophe (the OWASP advice). Numbers are
-never touched. Personal fields are dropped by name before anything is written.
+never touched. Personal data: columns that hold it are dropped by name, and phone numbers, NIK and
+e-mail addresses inside the remaining text are masked (analytics.privacy.for_export).
 """
 
 from __future__ import annotations
@@ -14,38 +17,41 @@ import io
 import pandas as pd
 
 from analytics.cells import RISKY_START, is_risky, keep_as_text  # noqa: F401 - one definition, re-exported
+from analytics.privacy import for_export, is_personal_key
 
-# Never exported, whatever a caller passes in (the metric reads do not select them anyway).
+# Never exported, whatever a caller passes in (the metric reads do not select them anyway);
+# analytics.privacy.is_personal_key also catches other spellings ("Nama Pelapor", "No HP").
 PERSONAL = frozenset({"reporter_name", "reporter_contact", "reporter_email", "reporter_phone", "reporter_nik",
                       "reporter_address", "text", "title", "response_text", "name", "contact", "email", "phone", "nik"})
 
 
 def without_personal(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop(columns=[c for c in frame.columns if str(c).lower() in PERSONAL])
+    return frame.drop(columns=[c for c in frame.columns if str(c).lower() in PERSONAL or is_personal_key(c)])
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Spreadsheet-friendly values: zone-aware times as local-less text-free datetimes."""
-    out = without_personal(frame).copy()
+def _plain(frame: pd.DataFrame, tz: str | None = None) -> pd.DataFrame:
+    """Spreadsheet-friendly values: no personal data; zone-aware times as the wall-clock time in
+    ``tz`` (the regency's zone; UTC when None), since spreadsheets have no time zones."""
+    out = for_export(without_personal(frame))
     for c in out.columns:
         if isinstance(out[c].dtype, pd.DatetimeTZDtype):
-            out[c] = out[c].dt.tz_localize(None)
+            out[c] = out[c].dt.tz_convert(tz or "UTC").dt.tz_localize(None)
     return out
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+def csv_bytes(frame: pd.DataFrame, tz: str | None = None) -> bytes:
     """UTF-8 CSV (with BOM, so Excel reads the accents); risky text cells get a leading '."""
-    out = _plain(frame)
+    out = _plain(frame, tz)
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
             out[c] = out[c].map(lambda v: "'" + v if is_risky(v) else v)
     return out.to_csv(index=False).encode("utf-8-sig")
 
 
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data", tz: str | None = None) -> bytes:
     """One-sheet XLSX; text cells that look like formulas are stored as text, unchanged."""
     buf = io.BytesIO()
-    out = _plain(frame)
+    out = _plain(frame, tz)
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         out.to_excel(writer, index=False, sheet_name=sheet[:31])
         keep_as_text(writer.sheets[sheet[:31]])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,8 +21,9 @@ import pandas as pd
 import streamlit as st
 
 from analytics import config, store, store_views
+from analytics.access import Viewer
 from analytics.regions import Region, load_region
-from ui import db, fmt
+from ui import access, db, fmt
 from ui.i18n import current_lang, t
 from ui.nav import leave_legacy_pages_mode, page_file
 
@@ -47,6 +48,9 @@ class PageContext:
     as_of         latest snapshot (UTC): the moment the data describes; None on an empty store
     complaints    number of complaints in the store
     db_path       the store's file
+    viewer        who is looking (analytics.access.Viewer): pass ``viewer.row_scope`` to every
+                  query that returns complaint rows, and check ``viewer.can_*`` before imports
+                  and reveals (ui/access.py, docs/security.md)
     """
 
     con: duckdb.DuckDBPyConnection
@@ -59,6 +63,8 @@ class PageContext:
     as_of: pd.Timestamp | None
     complaints: int
     db_path: Path = field(default_factory=db.db_path)
+    # Least privilege until page_frame's gate says who is looking.
+    viewer: Viewer = field(default_factory=lambda: Viewer("pimpinan"))
 
     @property
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -164,9 +170,17 @@ def page_frame(title_key: str, *, allow_empty: bool = False) -> PageContext:
         st.error(t("db.failed", lang=lang))
         st.stop()
 
+    viewer = access.gate(ctx.con, is_demo=ctx.is_demo, complaints=ctx.complaints, lang=lang)  # or stop
+    ctx = replace(ctx, viewer=viewer)
+    with st.sidebar:
+        access.account_box(viewer, ctx.con, lang)
     st.title(ctx.t(title_key))
+    notice = access.open_notice(viewer, access.store_kind(ctx.is_demo, ctx.complaints), lang)
     if ctx.is_demo:
-        st.info(ctx.t("frame.demo_banner", region=ctx.region_name or "Kab. Bekasi"), icon=":material/science:")
+        banner = ctx.t("frame.demo_banner", region=ctx.region_name or "Kab. Bekasi")
+        st.info(banner + (f" {notice}" if notice else ""), icon=":material/science:")
+    elif notice:
+        st.warning(notice, icon=":material/lock_open:")
     if ctx.complaints == 0:
         if not allow_empty:
             first_run(ctx)
@@ -198,9 +212,12 @@ def first_run(ctx: PageContext) -> None:
     st.markdown(ctx.t("firstrun.way_cli"))
     st.code("python -m analytics import FILE.xlsx", language="bash")
     st.markdown(ctx.t("firstrun.way_demo"))
-    if st.button(ctx.t("firstrun.demo_button"), icon=":material/science:", key="firstrun_demo"):
+    if not ctx.viewer.can_import:
+        st.caption(ctx.t("access.import.analis_only"))
+    elif st.button(ctx.t("firstrun.demo_button"), icon=":material/science:", key="firstrun_demo"):
         with st.spinner(ctx.t("firstrun.demo_running")):
-            db.load_demo_data(ctx.con)
+            report = db.load_demo_data(ctx.con)
+        access.record(ctx.con, ctx.viewer, "demo", {"loaded": int(report.rows_new)})
         st.rerun()
     st.caption(ctx.t("firstrun.db", path=str(ctx.db_path)))
 

@@ -321,7 +321,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 # Each page keeps its own catalog in ui/messages_<page>.py (MESSAGES = {"id": {...}, "en": {...}})
 # so pages can be written in parallel; they are merged here once, at import.
-PAGE_CATALOGS: tuple[str, ...] = ("ringkasan", "unit", "peringkat", "pelanggaran", "tinjauan", "peta", "analisis")
+PAGE_CATALOGS: tuple[str, ...] = ("ringkasan", "unit", "peringkat", "pelanggaran", "tinjauan", "peta", "analisis", "access")
 
 
 # Keys a page catalog redefined with a different text (tests/test_i18n.py keeps this empty).

@@ -8,7 +8,6 @@ screen does not follow the phone's locale.
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 import pandas as pd
@@ -17,8 +16,8 @@ import plotly.graph_objects as go
 from analytics.metrics import METRICS
 from analytics.periods import iso_week
 from analytics.ranking import funnel_limits
+from ui import export
 from ui.charts import plot_text
-from ui.export import is_risky
 from ui.fmt import MISSING, fmt_date, fmt_delta, fmt_int, fmt_num, fmt_pct, is_missing
 from ui.i18n import t
 
@@ -255,36 +254,11 @@ def kpi_cards(regency: pd.Series, previous: pd.Series, lang: str) -> list[tuple[
 # --- downloads -------------------------------------------------------------------------------
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM (Excel opens it with the right characters)."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+def csv_bytes(frame: pd.DataFrame, tz: str | None = None) -> bytes:
+    """The one CSV writer (ui.export.csv_bytes): formula-looking cells escaped, no personal data."""
+    return export.csv_bytes(frame, tz)
 
 
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Pantau") -> bytes:
-    """One sheet; every text cell is stored as text, so a name like ``=HYPERLINK(...)`` or
-    ``+62...`` is never read as a formula (CSV/formula injection)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    ws.append([str(c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        cells = []
-        for v in row:
-            if is_missing(v):
-                cells.append(None)
-            elif isinstance(v, (pd.Timestamp, date)):
-                cells.append(v.isoformat())  # instants keep their zone, as in the CSV
-            elif isinstance(v, (bool, int, float)) or hasattr(v, "dtype"):
-                cells.append(v.item() if hasattr(v, "item") else v)
-            else:
-                cells.append(str(v))
-        ws.append(cells)
-    for row in ws.iter_rows():
-        for cell in row:
-            if is_risky(cell.value):
-                cell.data_type = "s"  # text, not a formula
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Pantau", tz: str | None = None) -> bytes:
+    """The one XLSX writer (ui.export.xlsx_bytes): formula-looking text stored as text."""
+    return export.xlsx_bytes(frame, sheet, tz)

@@ -18,12 +18,12 @@ import streamlit as st
 from analytics.periods import iso_week
 from analytics.review import commitments as cm
 from analytics.review import files as pack_files_mod
-from analytics.review.digest import bupati_digest
+from analytics.review.digest import bupati_digest, unit_digest
 from analytics.review.pack import ReviewPack, with_commitments_of
 from analytics.review.pdf import pdf_bytes
 from analytics.review.workbook import workbook_bytes
 from analytics.service import short_names
-from ui import db
+from ui import access, db, downloads
 from ui.fmt import fmt_date
 
 FLASH = "tinjauan_commit_flash"  # message shown once after a commitment was saved (survives st.rerun)
@@ -42,19 +42,29 @@ def _zip(pack: ReviewPack) -> bytes:
     return pack_files_mod.zip_bytes(pack_files_mod.pack_files(pack))
 
 
-def download_panel(pack: ReviewPack, t) -> None:  # noqa: ANN001 - ctx.t
+def download_panel(ctx, pack: ReviewPack) -> None:  # noqa: ANN001 - ui.frame.PageContext
+    t = ctx.t
     names = pack_files_mod.names(pack.week)
     row = st.container(horizontal=True)  # buttons side by side, wrapping on a narrow phone
-    row.download_button(t("tinjauan.pack.pdf"), data=functools.partial(pdf_bytes, pack), file_name=names["pdf"],
-                            mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", key="pack_pdf")
-    row.download_button(t("tinjauan.pack.xlsx"), data=functools.partial(workbook_bytes, pack),
-                            file_name=names["xlsx"], on_click="ignore", key="pack_xlsx",
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    row.download_button(t("tinjauan.pack.zip"), data=functools.partial(_zip, pack), file_name=f"tinjauan-{pack.week}.zip",
-                            mime="application/zip", on_click="ignore", key="pack_zip")
+    downloads.made_button(ctx, row, t("tinjauan.pack.pdf"), functools.partial(pdf_bytes, pack), file_name=names["pdf"],
+                          mime="application/pdf", what="paket-pdf", key="pack_pdf", icon=":material/picture_as_pdf:")
+    downloads.made_button(ctx, row, t("tinjauan.pack.xlsx"), functools.partial(workbook_bytes, pack),
+                          file_name=names["xlsx"], what="paket-xlsx", key="pack_xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    downloads.made_button(ctx, row, t("tinjauan.pack.zip"), functools.partial(_zip, pack),
+                          file_name=f"tinjauan-{pack.week}.zip", mime="application/zip", what="paket-zip",
+                          key="pack_zip")
     st.caption(t("tinjauan.pack.help", units=len(pack.units)))
     with st.expander(t("tinjauan.pack.whatsapp")):
         st.code(bupati_digest(pack), language=None, wrap_lines=True)
+
+
+def own_digest_panel(ctx, pack: ReviewPack) -> None:  # noqa: ANN001 - ui.frame.PageContext
+    """A unit account gets its own digest only: the whole pack lists other units' complaint ids."""
+    code = ctx.viewer.unit
+    names = dict(zip(pack.units["code"].astype(str), pack.units["name"].astype(str)))
+    st.caption(ctx.t("tinjauan.pack.unit_only"))
+    st.code(unit_digest(pack, code, names.get(code, code)), language=None, wrap_lines=True)
 
 
 def pack_panel(ctx, week: str, policy: str | None) -> None:  # noqa: ANN001 - ui.frame.PageContext
@@ -67,7 +77,11 @@ def pack_panel(ctx, week: str, policy: str | None) -> None:  # noqa: ANN001 - ui
                   on_click=_mark_ready, args=(ready,))
         st.caption(ctx.t("tinjauan.pack.about"))
         return
-    download_panel(pack_for(ctx, week, policy), ctx.t)
+    pack = pack_for(ctx, week, policy)
+    if ctx.viewer.role == "unit":
+        own_digest_panel(ctx, pack)
+    else:
+        download_panel(ctx, pack)
 
 
 def _mark_ready(key: str) -> None:
@@ -106,6 +120,8 @@ def commitments_panel(ctx, week: str) -> None:  # noqa: ANN001 - ui.frame.PageCo
         st.info(t("tinjauan.commit.none"))
     else:
         st.dataframe(frame, hide_index=True)
+    if ctx.viewer.role == "unit":
+        return  # commitments are recorded by the review's secretariat, not by the unit itself
     units = cm.known_units(ctx.con)
     with st.form("commit_add", clear_on_submit=True, enter_to_submit=False):
         st.markdown(f"**{t('tinjauan.commit.add')}**")
@@ -133,10 +149,12 @@ def _save(ctx, code: str, text: str, due: date, week: str) -> None:  # noqa: ANN
         st.error(ctx.t("tinjauan.commit.empty"))
         return
     try:
-        db.write(cm.add, unit=code, text=text, due_on=due, made_week=week, created_at=pd.Timestamp.now(tz="UTC"))
+        new_id = db.write(cm.add, unit=code, text=text, due_on=due, made_week=week,
+                          created_at=pd.Timestamp.now(tz="UTC"))
     except ValueError as exc:
         st.error(ctx.t("tinjauan.commit.refused", problem=str(exc)))
         return
+    access.record(ctx.con, ctx.viewer, "commitment", {"added": int(new_id), "unit": code, "week": week})
     st.session_state[FLASH] = ctx.t("tinjauan.commit.saved")
     st.rerun()
 
@@ -147,5 +165,6 @@ def _done(ctx, commitment_id: int, on: date) -> None:  # noqa: ANN001
     except ValueError as exc:
         st.error(ctx.t("tinjauan.commit.refused", problem=str(exc)))
         return
+    access.record(ctx.con, ctx.viewer, "commitment", {"done": int(commitment_id)})
     st.session_state[FLASH] = ctx.t("tinjauan.commit.marked")
     st.rerun()

@@ -1,0 +1,69 @@
+"""Complaint-row reads limited to a unit in SQL (``unit_scope``), on the hand-written role store:
+the rows are the unit's own, and the regency-wide figures next to them do not change."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from analytics import service, views
+from analytics.complaint_rows import unit_complaints
+from analytics.periods import Period
+from analytics.queries import complaints_received
+from analytics.store import connect
+from tests.role_fixtures import OWN_IDS, SNAPSHOT, role_store  # noqa: F401 - pytest fixture
+
+PERIOD = Period(date(2025, 11, 1), date(2025, 11, 20))
+AS_OF = SNAPSHOT.tz_convert("UTC")
+
+
+@pytest.fixture
+def con(role_store):
+    c = connect(role_store, read_only=True)
+    yield c
+    c.close()
+
+
+def test_complaints_received_with_a_scope(con):
+    assert set(complaints_received(con, None, None, unit_scope="DINKES")["source_id"]) == set(OWN_IDS["DINKES"])
+    assert len(complaints_received(con, None, None)) == 6
+    assert complaints_received(con, None, None, unit_scope="' OR 1=1 --").empty  # bound, never SQL
+
+
+def test_breaches_for_a_unit_viewer(con):
+    all_ids = set(service.breaches_for(con, period=PERIOD, as_of=AS_OF)["id"])
+    own = set(service.breaches_for(con, period=PERIOD, as_of=AS_OF, unit_scope="DISHUB")["id"])
+    assert {"KES-1", "HUB-1", "CKB-1"} <= all_ids
+    assert own == {"HUB-1"}  # HUB-2 was resolved on time
+
+
+def test_map_points_are_scoped_but_areas_are_not(con):
+    whole = views.map_view(con, PERIOD, AS_OF, None)
+    mine = views.map_view(con, PERIOD, AS_OF, None, unit_scope="DINKES")
+    assert len(whole.points) == 6 and len(mine.points) == 3
+    pd.testing.assert_frame_equal(whole.kecamatan, mine.kecamatan)
+
+
+def test_unit_view_of_another_unit_keeps_figures_and_drops_rows(con):
+    own = views.unit_view(con, "DISHUB", PERIOD, AS_OF, None, unit_scope="DISHUB")
+    other = views.unit_view(con, "DISHUB", PERIOD, AS_OF, None, unit_scope="DINKES")
+    assert not own.rows_hidden and len(own.points) == 2 and set(own.open_breaches["source_id"]) == {"HUB-1"}
+    assert other.rows_hidden and other.points.empty and other.open_breaches.empty
+    assert other.row["complaints"] == own.row["complaints"] == 2
+
+
+def test_weekly_review_rows_are_scoped(con):
+    whole = views.weekly_review(con, "2025-W45", AS_OF, None)
+    mine = views.weekly_review(con, "2025-W45", AS_OF, None, unit_scope="KEC-321608")
+    assert {"KES-1", "HUB-1"} <= set(whole.oldest_open["source_id"])
+    assert set(mine.oldest_open["source_id"]) == {"CKB-1"}
+    pd.testing.assert_frame_equal(whole.opd.table, mine.opd.table)
+
+
+def test_unit_complaints_lists_one_unit_newest_first_with_a_cap(con):
+    lst = unit_complaints(con, "DINKES", None, None)
+    assert list(lst.rows["source_id"]) == ["KES-3", "KES-2", "KES-1"] and not lst.truncated
+    capped = unit_complaints(con, "DINKES", None, None, limit=2)
+    assert len(capped.rows) == 2 and capped.truncated
