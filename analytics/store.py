@@ -47,9 +47,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
     )
+    # Apply every shipped migration not yet recorded, not only those above the highest: a store
+    # made on a branch may have v3 without v2 (they were written in parallel), and must get v2.
+    applied = {v for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()}
     current = schema_version(con)
     for version, path in migrations():
-        if version <= current:
+        if version in applied:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -62,7 +65,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
-        current = version
+        current = max(current, version)
     return current
 
 
