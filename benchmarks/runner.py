@@ -67,7 +67,7 @@ def run_step(out: Path, key: str, step: str, arg: str | None = None) -> dict:
     result.update(key=key, peak_rss_mb=usage.ru_maxrss / 1024, wall_s=time.perf_counter() - t0)
     _write(result_path, result)
     state = "ok" if result.get("ok") else "FAILED"
-    print(f"  {key:<28} {state:<6} {result['wall_s']:7.1f} s  peak {result['peak_rss_mb']:7.0f} MB", flush=True)
+    print(f"  {key:<28} {state:<6} {result['wall_s']:7.1f} s  peak {result['peak_rss_mb']:7.0f} MiB", flush=True)
     if not result.get("ok"):
         print("    " + str(result.get("error", "")).strip().replace("\n", "\n    "), file=sys.stderr)
     return result
