@@ -77,17 +77,19 @@ def start_server(root: Path, db: Path, log_path: Path) -> tuple[subprocess.Popen
         time.sleep(0.1)
 
 
-def _load(page, url: str) -> float:
+def time_until_rendered(page, url: str, timeout_ms: int = LOAD_TIMEOUT_MS) -> float:
+    """Seconds from ``page.goto(url)`` until FULLY_RENDERED holds (Playwright TimeoutError if never)."""
     t0 = time.perf_counter()
-    page.goto(url)
-    state = page.wait_for_function(FULLY_RENDERED, polling=50, timeout=LOAD_TIMEOUT_MS).json_value()
+    page.goto(url, timeout=timeout_ms)
+    state = page.wait_for_function(FULLY_RENDERED, polling=50, timeout=timeout_ms).json_value()
     elapsed = time.perf_counter() - t0
     if state != "ok":
         raise RuntimeError(f"Ringkasan shows an exception ({state}) instead of rendering")
     return elapsed
 
 
-def measure_ringkasan(url: str, warm_loads: int, screenshot: Path | None = None) -> dict:
+def measure_ringkasan(url: str, warm_loads: int, screenshot: Path | None = None,
+                      timeout_ms: int = LOAD_TIMEOUT_MS) -> dict:
     """Cold and warm load times of /ringkasan at 390x844 (seconds); warm = median of the warm loads."""
     from playwright.sync_api import sync_playwright
 
@@ -96,12 +98,12 @@ def measure_ringkasan(url: str, warm_loads: int, screenshot: Path | None = None)
         try:
             ctx = browser.new_context(**PHONE)
             page = ctx.new_page()
-            cold = _load(page, url + "/ringkasan")
+            cold = time_until_rendered(page, url + "/ringkasan", timeout_ms)
             page.close()
             warm = []
             for _ in range(warm_loads):
                 page = ctx.new_page()
-                warm.append(_load(page, url + "/ringkasan"))
+                warm.append(time_until_rendered(page, url + "/ringkasan", timeout_ms))
                 if screenshot is not None and len(warm) == warm_loads:
                     page.screenshot(path=str(screenshot))
                 page.close()

@@ -7,6 +7,7 @@ from ``os.wait4``; the step's timings and numbers come back as JSON in OUT.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import traceback
@@ -14,18 +15,19 @@ import traceback
 
 def main(argv: list[str]) -> int:
     step, arg, plan_path, out_path = argv
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     try:
-        from benchmarks.steps import STEPS
+        from benchmarks.steps import CPU_S, STEPS
 
         with open(plan_path, encoding="utf-8") as fh:
             plan = json.load(fh)
         result = STEPS[step](plan, arg or None)
-        result["ok"] = True
+        result.update(ok=True, warm_cpu_s=CPU_S)
     except Exception:  # the parent reports the failure with the step's name; the run goes on
         result = {"ok": False, "error": traceback.format_exc()}
         print(result["error"], file=sys.stderr)
-    result["process_s"] = time.perf_counter() - started
+    # The machine's 1-minute load average around the step: above the core count, steps wait for CPU.
+    result.update(process_s=time.perf_counter() - started, load_before=load_before, load_after=os.getloadavg()[0])
     with open(out_path, "w", encoding="utf-8") as fh:
         json.dump(result, fh, default=str)
     return 0 if result["ok"] else 1

@@ -61,6 +61,8 @@ def build(results: dict[str, dict], agreement: dict[str, list[str]], meta: dict)
             "key": key, "step": label(key), "ok": bool(r.get("ok")), "cold_s": r.get("cold_s"), "warm_s": warm,
             "warm_runs": r.get("warm_s") or [], "rows": r.get("rows"),
             "rows_per_s": r["rows"] / best if r.get("rows") and best else None,
+            "warm_cpu_s": min(r["warm_cpu_s"]) if r.get("warm_cpu_s") else None,
+            "load": max(r.get("load_before") or 0, r.get("load_after") or 0) or None,
             "peak_rss_mb": r.get("peak_rss_mb"), "vs_floor": _ratio(warm, floor), "vs_naive": _ratio(warm, naive),
             "info": r.get("info", {}), "error": r.get("error"),
         })
@@ -156,13 +158,13 @@ def _num(v: float | None, kind: str) -> str:
 
 
 def table(doc: dict) -> str:
-    lines = ["| step | cold s | warm s | rows | rows/s | peak RSS MiB | ÷ floor | ÷ naive |",
-             "|---|--:|--:|--:|--:|--:|--:|--:|"]
+    lines = ["| step | cold s | warm s | rows | rows/s | peak RSS MiB | ÷ floor | ÷ naive | warm CPU s | load |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for r in doc["rows"]:
         step = r["step"] if r["ok"] else r["step"] + " **(failed)**"
         lines.append(f"| {step} | {_num(r['cold_s'], 's')} | {_num(r['warm_s'], 's')} | {_num(r['rows'], 'n')} | "
                      f"{_num(r['rows_per_s'], 'n')} | {_num(r['peak_rss_mb'], 'n')} | {_num(r['vs_floor'], 'x')} | "
-                     f"{_num(r['vs_naive'], 'x')} |")
+                     f"{_num(r['vs_naive'], 'x')} | {_num(r.get('warm_cpu_s'), 's')} | {_num(r.get('load'), 'x')} |")
     return "\n".join(lines)
 
 
@@ -174,7 +176,7 @@ def markdown(doc: dict) -> str:
         f"Command: `{m['command']}` (total {m['total_s'] / 60:.1f} min). Data: demo regency, seed {plan['seed']}, "
         f"{plan['months']} months to {plan['end']}; as of {plan.get('as_of')}; all history = "
         f"{' to '.join(plan.get('periods', {}).get('all', []))}.", "",
-        f"Machine: {mach.get('nproc')} CPUs ({mach.get('cpu')}), {mach.get('mem_total_gb', 0):.1f} GB RAM; "
+        f"Machine: {mach.get('nproc')} CPUs ({mach.get('cpu')}), {mach.get('mem_total_gb', 0):.1f} GiB RAM; "
         f"Python {mach.get('python')}, DuckDB {mach.get('duckdb')}, pandas {mach.get('pandas')}, "
         f"numpy {mach.get('numpy')}, pyarrow {mach.get('pyarrow')}, Streamlit {mach.get('streamlit')}. "
         f"Load average before/after: {m['loadavg_before'][0]:.1f} / {m['loadavg_after'][0]:.1f} "
@@ -183,7 +185,10 @@ def markdown(doc: dict) -> str:
         f"Cold: open the store and make the first call in a fresh process. Warm: the same call again in "
         f"that process, fastest of {plan['warm_runs']} (naive: {plan['naive_warm_runs']}; browser: median of "
         f"{plan['browser_runs']} loads), no result memoised. ÷ floor / ÷ naive: warm time divided by the "
-        "reference's warm time for the same league. Peak RSS: the step's own process (os.wait4), in MiB.", "",
+        "reference's warm time for the same league. Peak RSS: the step's own process (os.wait4), in MiB. "
+        "Warm CPU s: the least CPU time among the warm calls, all threads (DuckDB uses both cores). Load: the "
+        f"machine's 1-minute load average around the step ({mach.get('nproc')} cores: above that, steps waited "
+        "for a core and wall times grew).", "",
         "## Targets", "", "| target | result | status |", "|---|---|---|",
         *(f"| {t['target']} | {t['result']} | {t['status']} |" for t in doc["targets"]), "",
         "## Do the three methods agree?", "",

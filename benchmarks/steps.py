@@ -35,6 +35,11 @@ def _as_of(plan: dict) -> pd.Timestamp:
     return pd.Timestamp(plan["as_of"]).tz_convert("UTC")
 
 
+# CPU seconds (all threads) of each warm call, next to the wall-clock ones: on a shared machine
+# a call that waits for a core shows up as wall time well above its CPU time.
+CPU_S: list[float] = []
+
+
 def _measure(connect, call, warm_runs: int) -> tuple[float, list[float], object, object]:
     """(cold seconds incl. connect, warm seconds per call, last result, the connection)."""
     t0 = time.perf_counter()
@@ -45,9 +50,10 @@ def _measure(connect, call, warm_runs: int) -> tuple[float, list[float], object,
     for _ in range(warm_runs):
         del result
         gc.collect()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = call(con)
         warm.append(time.perf_counter() - t)
+        CPU_S.append(time.process_time() - c)
     return cold, warm, result, con
 
 

@@ -193,6 +193,6 @@ def test_benchmark_command_runs_at_a_small_size(tmp_path):
     assert all(math.isfinite(r["peak_rss_mb"]) and r["peak_rss_mb"] > 0 for r in rows.values())
     assert len(doc["targets"]) == 7 and doc["targets"][-1]["status"] == "n/a"
     md = (out / "results.md").read_text(encoding="utf-8")
-    assert "| step | cold s | warm s | rows | rows/s | peak RSS MiB | ÷ floor | ÷ naive |" in md
+    assert "| step | cold s | warm s | rows | rows/s | peak RSS MiB | ÷ floor | ÷ naive | warm CPU s | load |" in md
     assert "Yes: per unit" in md
     assert not (out / "data").exists()  # --drop-data
