@@ -27,7 +27,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--browser-runs", type=int, default=3, help="warm Chromium loads; the median counts (default 3)")
     p.add_argument("--drop-data", action="store_true", help="delete the generated files and stores afterwards")
     args = p.parse_args(argv)
-    if args.rows < 1000 or args.xlsx_rows < 1 or args.warm_runs < 1 or args.naive_warm_runs < 1 or args.browser_runs < 1:
+    counts = (args.xlsx_rows, args.warm_runs, args.naive_warm_runs, args.browser_runs)
+    if args.rows < 1000 or min(counts) < 1:
         p.error("--rows must be at least 1000, and --xlsx-rows and the run counts at least 1")
     return args
 

@@ -35,7 +35,8 @@ LOAD_TIMEOUT_MS = 180_000
 FULLY_RENDERED = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (document.querySelector('[data-testid="stException"]')) return 'exception';
-  if (!app || app.dataset.testConnectionState !== 'CONNECTED' || app.dataset.testScriptState !== 'notRunning') return false;
+  if (!app || app.dataset.testConnectionState !== 'CONNECTED') return false;
+  if (app.dataset.testScriptState !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]')) return false;
   const values = [...document.querySelectorAll('[data-testid="stMetricValue"]')];
   if (values.length < 4 || values.some(v => !v.textContent.trim())) return false;

@@ -48,7 +48,8 @@ CLASSIFICATION_TEXT: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {
     "Permintaan Informasi": (("Permintaan Informasi",), (1,)),
 }
 CHANNEL_TEXT = {"WhatsApp": "Android", "SP4N-LAPOR!": "Website", "Call Center": "Hotline Service",
-                "Instagram": "Instagram", "Website": "Website - pemerintah-kabupaten-Bekasi", "Tatap Muka": "Tatap Muka"}
+                "Instagram": "Instagram", "Website": "Website - pemerintah-kabupaten-Bekasi",
+                "Tatap Muka": "Tatap Muka"}
 TIPE_TEXT = (("Anonim", "Rahasia", "Anonim|Rahasia", ""), (0.35, 0.15, 0.10, 0.40))
 ARCHIVE_REASON = "Laporan tidak dapat ditindaklanjuti karena informasi tidak lengkap"
 DISPATCHED = ("didisposisi", "ditindaklanjuti", "selesai")
