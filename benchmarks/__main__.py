@@ -1,0 +1,37 @@
+"""``python -m benchmarks --rows 1000000 [--xlsx-rows 100000] [--out DIR] [--skip-browser]``.
+
+docs/performance.md explains what each step measures; the exit code is 1 when the three methods
+disagree or a step failed (a missed target is reported, not an error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from benchmarks.runner import ROOT, run
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    p.add_argument("--rows", type=int, default=1_000_000, help="complaints in the template CSV (default 1,000,000)")
+    p.add_argument("--xlsx-rows", type=int, default=100_000, help="reports in the Ringkas XLSX (default 100,000)")
+    p.add_argument("--out", default=str(ROOT / "artifacts" / "benchmark"),
+                   help="where results.md, results.json, logs/ and data/ go (default artifacts/benchmark)")
+    p.add_argument("--skip-browser", action="store_true", help="leave out the Chromium check")
+    p.add_argument("--seed", type=int, default=7, help="demo generator seed (default 7)")
+    p.add_argument("--months", type=int, default=36, help="months of complaints (default 36)")
+    p.add_argument("--end", default="2025-11-20T12:00:00+07:00", help="the demo's last moment (ISO 8601)")
+    p.add_argument("--warm-runs", type=int, default=2, help="warm calls per step; the fastest counts (default 2)")
+    p.add_argument("--naive-warm-runs", type=int, default=1, help="warm loads of the naive baseline (default 1)")
+    p.add_argument("--browser-runs", type=int, default=3, help="warm Chromium loads; the median counts (default 3)")
+    p.add_argument("--drop-data", action="store_true", help="delete the generated files and stores afterwards")
+    args = p.parse_args(argv)
+    counts = (args.xlsx_rows, args.warm_runs, args.naive_warm_runs, args.browser_runs)
+    if args.rows < 1000 or min(counts) < 1:
+        p.error("--rows must be at least 1000, and --xlsx-rows and the run counts at least 1")
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(run(parse_args(sys.argv[1:])))
