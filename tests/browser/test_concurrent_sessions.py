@@ -102,7 +102,7 @@ async def _sessions(url: str, export, mapping) -> tuple[list[tuple[int, int]], t
                 button = uploader.get_by_role("button", name="Impor", exact=True)
                 from playwright.async_api import expect
 
-                await expect(button).to_be_enabled(timeout=30_000)
+                await expect(button).to_be_enabled(timeout=90_000)  # the upload reruns the page; slow on a loaded box
                 await button.click()
                 await uploader.get_by_text(re.compile(r"diimpor \(impor #\d+\)")).wait_for(timeout=90_000)
             finally:
