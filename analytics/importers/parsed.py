@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.model import CANONICAL_COLUMNS
 
@@ -61,7 +63,13 @@ def empty_canonical(n: int) -> pd.DataFrame:
 def to_float(text: pd.Series) -> pd.Series:
     """Numbers as exports write them: ``-6.2345`` or ``-6,2345`` (Indonesian decimal comma)."""
     cleaned = text.str.strip().str.replace(",", ".", regex=False)
-    return pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    try:
+        # Arrow's cast is several times faster than to_numeric; any value it cannot read fails
+        # the whole cast, and to_numeric then decides value by value.
+        fast = pc.cast(pa.array(cleaned.array, type=pa.string()), pa.float64())
+        return pd.Series(fast.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+        return pd.to_numeric(cleaned, errors="coerce").astype("float64")
 
 
 def to_int(text: pd.Series) -> pd.Series:
