@@ -145,7 +145,7 @@ def as_of_us(as_of: pd.Timestamp) -> int:
 
 def setup(
     con: duckdb.DuckDBPyConnection, source: str, source_params: dict[str, object],
-    policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp,
+    policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp, stages: tuple[int, ...] | None = None,
 ) -> ClockSetup:
     """Look at the source (its distinct classification/category pairs, the range of the times
     the clock will use) and prepare the parameters and tables of a clock query as of ``as_of``.
@@ -157,7 +157,8 @@ def setup(
     now_us = as_of_us(as_of)
     as_of_date = _utc_to_local_dates(np.array([now_us], dtype="datetime64[us]"), tz)
     risk_until = add_working_days(cal, as_of_date, 1)[0]  # also checks as_of is in the calendar
-    limited = [s for s in STAGES if policy.stage(s) is not None]
+    # Only the stages asked for (a unit league needs no verification clock): fewer rows to judge.
+    limited = [s for i, s in enumerate(STAGES) if policy.stage(s) is not None and (stages is None or i in stages)]
     used = sorted({c for s in limited for c in _NEEDS[s]})
     span = ", ".join(
         f'min("{c}") FILTER (WHERE "{c}" <= $as_of_ts), max("{c}") FILTER (WHERE "{c}" <= $as_of_ts)' for c in used
@@ -168,6 +169,8 @@ def setup(
     instants = [pd.Timestamp(v).tz_convert("UTC") if pd.Timestamp(v).tzinfo else pd.Timestamp(v, tz="UTC")
                 for v in bounds if v is not None]
     lim = limits_table(policy, pairs)
+    if stages is not None:
+        lim = lim.filter(pc.is_in(lim["stage"], value_set=pa.array(stages, pa.int8())))
     if instants:
         utc = np.array([t.tz_localize(None).as_unit("us").asm8 for t in instants], dtype="datetime64[us]")
         dates = _utc_to_local_dates(utc, tz)

@@ -7,12 +7,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.league import League, breaches, compute_league
+from analytics import clock_sql, league_sql
+from analytics.league import League, breaches, check_grouping, league_from_metrics, metric_frame
 from analytics.periods import Period
 from analytics.policy import SlaPolicy, load_policy
-from analytics.queries import complaints_received
+from analytics.queries import complaints_received, filter_clause
 from analytics.ranking import RankingSettings, load_ranking_settings
 from analytics.sla import policy_calendar, stage_clock
+from analytics.workcal import WorkCalendar
 
 LEAGUE_COLUMNS = (
     "unit", "unit_code", "complaints", "decided", "on_time", "late", "open_overdue", "at_risk",
@@ -29,15 +31,55 @@ def league_for(
 ) -> League:
     pol = policy if isinstance(policy, SlaPolicy) else load_policy(policy)
     cal = policy_calendar(pol)
-    tz = pol.timezone
-    cur = complaints_received(con, *period.utc_bounds(tz), filters)
-    prev = complaints_received(con, *period.previous().utc_bounds(tz), filters)
-    league = compute_league(cur, prev, by=by, period=period, as_of=as_of, policy=pol, cal=cal,
-                            settings=settings or load_ranking_settings())
+    by = check_grouping(by)
+    prev_as_of = as_of - pd.Timedelta(days=period.days)
+    league = league_from_metrics(
+        store_group_metrics(con, by, period, as_of, pol, cal, filters),
+        store_group_metrics(con, by, period.previous(), prev_as_of, pol, cal, filters),
+        by=by, period=period, as_of=as_of, policy=pol, settings=settings or load_ranking_settings(),
+    )
     # A display name that fits a 390 px phone; unknown units keep their name as given.
     short = league.table["group_code"].map(short_names(con)) if by in ("opd", "camat") else None
     league.table["short"] = league.table["group"] if short is None else short.fillna(league.table["group"])
     return league
+
+
+# Group columns the clock carries for the per-stage counts.
+_GROUP_COLUMNS = ("unit", "unit_code", "unit_kind", "kecamatan", "kecamatan_code", "category", "channel",
+                  "classification", "received_at")
+
+
+def store_group_metrics(
+    con: duckdb.DuckDBPyConnection, by: str, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
+    cal: WorkCalendar, filters: dict[str, list[str]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(group metrics, regency metrics) of the complaints received in ``period``, judged as of
+    ``as_of``: league.group_metrics' formulas (analytics/league_sql.py) run inside the store, so
+    only one row per group comes back. The regency is "kabupaten" (the verifier for "verifikator").
+    """
+    where, params = filter_clause(filters)
+    lo, hi = period.utc_bounds(policy.timezone)
+    params |= {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}
+    src = "(SELECT * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
+    verifier = by == "verifikator"
+    with con.cursor() as cur:  # registrations stay on this cursor
+        setup = clock_sql.setup(cur, src, params, policy, cal, as_of, stages=(0,) if verifier else (1, 2))
+        setup.register(cur)
+        carry = _GROUP_COLUMNS if isinstance(by, tuple) else ("unit", "unit_kind", "kecamatan")
+        clock = "(" + clock_sql.clock_sql(setup, src, carry) + ")"
+        sql = league_sql.group_metrics_sql(
+            league_sql.complaint_aggregates(setup, src, by, verifier, with_total=True),
+            league_sql.state_aggregates(setup, clock, by, verifier, with_total=True),
+            with_total=True,
+        )
+        out = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).df()
+    total = out["is_total"].to_numpy(dtype=bool)
+    whole = out[total].drop(columns="is_total")
+    name, code = ("Kabupaten", "ALL") if not verifier else (league_sql.VERIFIER_LABEL, "VERIFIKATOR")
+    whole = whole.assign(group=name, group_code=code)
+    if whole["complaints"].fillna(0).sum() == 0:
+        whole = whole.iloc[0:0]  # no complaints: the regency is unavailable, not zero
+    return metric_frame(out[~total].drop(columns="is_total")), metric_frame(whole)
 
 
 def short_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
