@@ -160,14 +160,17 @@ def setup(
     # Only the stages asked for (a unit league needs no verification clock): fewer rows to judge.
     limited = [s for i, s in enumerate(STAGES) if policy.stage(s) is not None and (stages is None or i in stages)]
     used = sorted({c for s in limited for c in _NEEDS[s]})
-    span = ", ".join(
-        f'min("{c}") FILTER (WHERE "{c}" <= $as_of_ts), max("{c}") FILTER (WHERE "{c}" <= $as_of_ts)' for c in used
+    # One scan: the distinct (classification, category) pairs, and per pair the earliest and
+    # latest of each time the clock will use (times after as_of are not used).
+    span = "".join(
+        f', min(epoch_us("{c}")) FILTER (WHERE "{c}" <= $as_of_ts), max(epoch_us("{c}")) FILTER (WHERE "{c}" <= $as_of_ts)'
+        for c in used
     )
     params = {**source_params, "as_of_ts": pd.Timestamp(now_us, unit="us", tz="UTC").to_pydatetime()}
-    bounds = con.execute(f"SELECT {span or 'NULL'} FROM {source}", params).fetchall()[0] if used else ()
-    pairs = con.execute(f"SELECT DISTINCT classification, category FROM {source}", source_params).df()
-    instants = [pd.Timestamp(v).tz_convert("UTC") if pd.Timestamp(v).tzinfo else pd.Timestamp(v, tz="UTC")
-                for v in bounds if v is not None]
+    scan = con.execute(f"SELECT classification, category{span} FROM {source} GROUP BY ALL", params).fetchall()
+    pairs = pd.DataFrame([r[:2] for r in scan], columns=["classification", "category"])
+    instants = sorted({v for r in scan for v in r[2:] if v is not None})
+    instants = [pd.Timestamp(v, unit="us", tz="UTC") for v in (instants[:1] + instants[-1:])]
     lim = limits_table(policy, pairs)
     if stages is not None:
         lim = lim.filter(pc.is_in(lim["stage"], value_set=pa.array(stages, pa.int8())))

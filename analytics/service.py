@@ -11,9 +11,9 @@ from analytics import clock_sql, league_sql
 from analytics.league import League, breaches, check_grouping, league_from_metrics, metric_frame
 from analytics.periods import Period
 from analytics.policy import SlaPolicy, load_policy
-from analytics.queries import complaints_received, filter_clause
+from analytics.queries import filter_clause
 from analytics.ranking import RankingSettings, load_ranking_settings
-from analytics.sla import policy_calendar, stage_clock
+from analytics.sla import policy_calendar, store_stage_clock
 from analytics.workcal import WorkCalendar
 
 LEAGUE_COLUMNS = (
@@ -21,6 +21,7 @@ LEAGUE_COLUMNS = (
     "on_time_pct", "adjusted_on_time_pct", "median_response_days", "p90_response_days", "score",
     "rank", "tier", "rank_change", "funnel",
 )
+BREACH_STATES = ("late", "open_overdue", "at_risk")  # what league.breaches keeps by default
 BREACH_COLUMNS = ("id", "source", "stage", "unit", "started_at", "deadline", "ended_at", "state", "working_days_over")
 
 
@@ -50,7 +51,7 @@ _GROUP_COLUMNS = ("unit", "unit_code", "unit_kind", "kecamatan", "kecamatan_code
 
 
 def store_group_metrics(
-    con: duckdb.DuckDBPyConnection, by: str, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
+    con: duckdb.DuckDBPyConnection, by: str | tuple[str, ...], period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
     cal: WorkCalendar, filters: dict[str, list[str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(group metrics, regency metrics) of the complaints received in ``period``, judged as of
@@ -80,6 +81,18 @@ def store_group_metrics(
     if whole["complaints"].fillna(0).sum() == 0:
         whole = whole.iloc[0:0]  # no complaints: the regency is unavailable, not zero
     return metric_frame(out[~total].drop(columns="is_total")), metric_frame(whole)
+
+
+def weekly_trend_for(
+    con: duckdb.DuckDBPyConnection, window: Period, as_of: pd.Timestamp, policy: SlaPolicy | str | None = None,
+    filters: dict[str, list[str]] | None = None,
+) -> pd.DataFrame:
+    """summary.weekly_trend over the complaints received in ``window``, computed in the store."""
+    from analytics.summary import trend_rows
+
+    pol = policy if isinstance(policy, SlaPolicy) else load_policy(policy)
+    groups, _ = store_group_metrics(con, ("week",), window, as_of, pol, policy_calendar(pol), filters)
+    return trend_rows(groups)
 
 
 def short_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -119,10 +132,11 @@ def breaches_for(
     plus context), most working days over first. ``by`` limits to "opd" / "camat" units or the
     "verifikator" stage; ``unit`` to one unit (name or code)."""
     pol = policy if isinstance(policy, SlaPolicy) else load_policy(policy)
-    cal = policy_calendar(pol)
-    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
-    clock = stage_clock(cur, pol, cal, as_of)
-    b = breaches(clock)
+    where, params = filter_clause(filters)
+    lo, hi = period.utc_bounds(pol.timezone)
+    params |= {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}
+    src = "(SELECT rowid AS _row, * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
+    b = breaches(store_stage_clock(con, src, params, pol, policy_calendar(pol), as_of, BREACH_STATES))
     if stage:
         b = b[b["stage"] == stage]
     if by == "verifikator":

@@ -14,6 +14,7 @@ last Friday is reproducible. Definitions in plain words: docs/metrics.md.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -23,7 +24,7 @@ import pyarrow.compute as pc
 
 from analytics import clock_sql
 from analytics.policy import STAGES, SlaPolicy
-from analytics.workcal import WorkCalendar, load_calendar
+from analytics.workcal import DEFAULT_OVERRIDE_PATH, WorkCalendar, load_calendar
 
 __all__ = [
     "CONTEXT_COLUMNS",
@@ -107,8 +108,24 @@ _NULL_US = np.iinfo(np.int64).min  # NaT's integer value in numpy datetime64
 
 
 def policy_calendar(policy: SlaPolicy, years: range | None = None) -> WorkCalendar:
-    """The working-day calendar a policy asks for (its ``calendar`` override, else the default)."""
-    return load_calendar(years=years, override_path=policy.calendar)
+    """The working-day calendar a policy asks for (its ``calendar`` override, else the default).
+
+    Built once per override file version: a page asks for it several times, and building it
+    (twenty years of the ``holidays`` package) took 25 ms each time. WorkCalendar is immutable.
+    """
+    path = Path(policy.calendar) if policy.calendar is not None else DEFAULT_OVERRIDE_PATH
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None  # missing: load_calendar decides (default: none; a named file: an error)
+    span = None if years is None else (years.start, years.stop, years.step)
+    return _calendar(span, None if policy.calendar is None else str(policy.calendar), stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar(span: tuple[int, int, int] | None, override: str | None, stamp: int | None) -> WorkCalendar:
+    del stamp  # only part of the cache key: an edited override file gives a new calendar
+    return load_calendar(years=None if span is None else range(*span), override_path=override)
 
 
 def stage_clock(
@@ -164,6 +181,34 @@ def stage_clock(
         sql = clock_sql.clock_sql(setup, "clock_input", ("_row",)) + " ORDER BY stage, _row"
         result = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).to_arrow_table()
     return _assemble(complaints, received, clock_arrays(result, "_row"))
+
+
+def store_stage_clock(
+    con: duckdb.DuckDBPyConnection, source: str, params: dict[str, object], policy: SlaPolicy,
+    cal: WorkCalendar, as_of: pd.Timestamp, states: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """stage_clock of the complaints in ``source``, a relation of the store with a ``_row``
+    column (e.g. ``(SELECT rowid AS _row, * FROM complaints WHERE ...)``, values bound through
+    ``params``), computed inside the store. With ``states``, only rows in those states come
+    back, so a breach list over years never carries the million on-time rows into pandas."""
+    _as_of(as_of)
+    with con.cursor() as cur:  # registrations stay on this cursor
+        setup = clock_sql.setup(cur, source, params, policy, cal, as_of)
+        setup.register(cur)
+        sql = clock_sql.clock_sql(setup, source, ("_row", *CONTEXT_COLUMNS, "received_at"))
+        if states:
+            codes = ", ".join(str(STATES.index(st)) for st in states)  # fixed codes, not input
+            sql = f"SELECT * FROM ({sql}) WHERE state IN ({codes})"
+        sql += " ORDER BY stage, _row"
+        result = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).to_arrow_table()
+    context = result.select(list(CONTEXT_COLUMNS)).to_pandas(types_mapper=_ARROW_STR.get)
+    received = pc.cast(result["received_at"], pa.int64()).to_numpy(zero_copy_only=False).view("datetime64[us]")
+    arrays = clock_arrays(result, "_row") | {"rows": np.arange(result.num_rows, dtype=np.int64)}
+    return _assemble(context, received, arrays)
+
+
+_STR = pd.StringDtype(na_value=float("nan"))
+_ARROW_STR = {pa.string(): _STR, pa.large_string(): _STR}
 
 
 @functools.lru_cache(maxsize=1)

@@ -17,9 +17,9 @@ from analytics.league import League, breaches, group_metrics
 from analytics.periods import Period, iso_week
 from analytics.policy import load_policy
 from analytics.queries import complaints_received
-from analytics.service import league_for, short_names  # noqa: F401 - short_names is used by pages
+from analytics.service import league_for, short_names, weekly_trend_for  # noqa: F401 - short_names: pages
 from analytics.sla import policy_calendar, stage_clock
-from analytics.summary import Kpi, headline, kpis, weekly_trend
+from analytics.summary import Kpi, headline, kpis
 
 TREND_WEEKS = 12  # the Ringkasan trend: a quarter of weekly points reads well on a phone
 TOP_N = 5
@@ -66,7 +66,7 @@ def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp
     overdue = units[units["open_overdue"] > 0].sort_values("open_overdue", ascending=False).head(TOP_N)
     pol = load_policy(policy)
     window = _trend_window(period)
-    trend = weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone)), pol, policy_calendar(pol), as_of)
+    trend = weekly_trend_for(con, window, as_of, pol)
     return Overview(
         league=opd, camat=camat, kpis=tuple(kpis(opd)), best=best.reset_index(drop=True),
         worst=worst.reset_index(drop=True), most_overdue=overdue.reset_index(drop=True), trend=trend,
@@ -106,7 +106,7 @@ def unit_view(con: duckdb.DuckDBPyConnection, unit: str, period: Period, as_of: 
     filters = {"unit": [name]}
     cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
     window = _trend_window(period)
-    trend = weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone), filters), pol, cal, as_of)
+    trend = weekly_trend_for(con, window, as_of, pol, filters)
     clock = stage_clock(cur, pol, cal, as_of)
     open_b = breaches(clock, ("open_overdue", "at_risk"))
     open_b = open_b[open_b["owner_kind"] == "unit"].reset_index(drop=True)
