@@ -68,18 +68,14 @@ def _dimension(s: ClockSetup, dim: str, alias: str) -> str:
     raise ValueError(f"unknown dimension {dim!r}")
 
 
-def _grouping(with_total: bool) -> str:
-    # With the total, GROUPING SETS adds one row over every input row (the regency); rows outside
-    # the grouping (name NULL) still count there and are dropped from the per-group rows.
-    return "GROUP BY GROUPING SETS ((g), ())" if with_total else "GROUP BY g"
-
-
 def complaint_aggregates(s: ClockSetup, source: str, by, verifier: bool, with_total: bool = False) -> str:
     """Per-complaint metrics of ``source`` (complaints) per group: columns g, is_total,
     group_code, complaints, backlog_*, median_response_days, p90_response_days,
     completion_rate, mean_rating, redispatches. Needs ``$as_of``, ``$as_of_day`` and pantau_wd."""
     name, code = group_key(s, by, "x")
     start, end = ("rec", "dis") if verifier else ("dis", "fr")
+    # The backlog counts from the same moment the response does (dispatch; receipt for the
+    # verifier), so both read the working-day index of the start (w0 below).
     if verifier:
         dispatched = "true"
         open_from = "rec"
@@ -97,24 +93,19 @@ def complaint_aggregates(s: ClockSetup, source: str, by, verifier: bool, with_to
     completion = "NULL::DOUBLE" if verifier else (
         "sum(CAST(is_resolved AS INTEGER)) / nullif(sum(CAST(is_dispatched AS INTEGER)), 0)"
     )
-    total = "" if not with_total else ", GROUPING(g) = 1 AS is_total"
-    keep = "HAVING g IS NOT NULL" if not with_total else "HAVING g IS NOT NULL OR GROUPING(g) = 1"
-    return f"""
-SELECT g{total},
-        any_value(code) AS group_code,
+    select = f"""any_value(code) AS group_code,
         count(*) AS complaints,
         {bins},
-        quantile_cont(resp, 0.5) AS median_response_days,
-        quantile_cont(resp, 0.9) AS p90_response_days,
+        quantile_cont(resp, [0.5, 0.9]) AS resp_q,
         {completion} AS completion_rate,
         avg(rating) AS mean_rating,
-        coalesce(sum(redispatch_count), 0) AS redispatches
-FROM (
+        coalesce(sum(redispatch_count), 0) AS redispatches"""
+    rows = f"""(
     SELECT g, code, rating, redispatch_count, is_resolved, is_dispatched,
         -- Response: working days between the local dates, both times known by as_of.
         CASE WHEN {start} IS NOT NULL AND {end} IS NOT NULL AND {end} <= $as_of THEN w1.cum - w0.cum END AS resp,
         -- Backlog age: working days from the open complaint's start to as_of's date.
-        CASE WHEN still_open AND {open_from} IS NOT NULL AND {open_from} <= $as_of THEN $as_of_cum - wo.cum END AS age
+        CASE WHEN still_open AND {open_from} IS NOT NULL AND {open_from} <= $as_of THEN $as_of_cum - w0.cum END AS age
     FROM (
         SELECT k0.*, {dispatched} AS is_dispatched, {resolved} AND {dispatched} AS is_resolved,
             {still_open} AS still_open
@@ -127,11 +118,14 @@ FROM (
     ) AS k1
     LEFT JOIN pantau_wd AS w0 ON w0.day = {s.day(start)}
     LEFT JOIN pantau_wd AS w1 ON w1.day = {s.day(end)}
-    LEFT JOIN pantau_wd AS wo ON wo.day = {s.day(open_from)}
-) AS k
-{_grouping(with_total)}
-{keep}
-"""
+) AS k"""
+    sql = f"SELECT g, {'false AS is_total, ' if with_total else ''}{select} FROM {rows} WHERE g IS NOT NULL GROUP BY g"
+    if with_total:
+        # The regency: every row, in or out of a group. Medians do not add up from groups, so the
+        # rows are aggregated once more (the subquery is planned twice; a GROUPING SETS made
+        # DuckDB materialise all million rows first, which cost more).
+        sql += f"\nUNION ALL\nSELECT NULL, true, {select} FROM {rows}"
+    return sql
 
 
 def state_aggregates(s: ClockSetup, clock: str, by, verifier: bool, with_total: bool = False) -> str:
@@ -141,15 +135,17 @@ def state_aggregates(s: ClockSetup, clock: str, by, verifier: bool, with_total: 
     name, _ = group_key(s, by, "x")
     which = "x.stage = 0" if verifier else "x.owner = 1"
     counts = ",\n    ".join(f"count(*) FILTER (WHERE state = {_STATE_INDEX[st]}) AS {st}" for st in STATE_COUNTS)
-    total = "" if not with_total else ", GROUPING(g) = 1 AS is_total"
-    keep = "HAVING g IS NOT NULL" if not with_total else "HAVING g IS NOT NULL OR GROUPING(g) = 1"
-    return f"""
-SELECT g{total},
-    {counts}
-FROM (SELECT {name} AS g, x.state FROM {clock} AS x WHERE {which}) AS k
-{_grouping(with_total)}
-{keep}
-"""
+    per_group = f"SELECT g, {counts} FROM (SELECT {name} AS g, x.state FROM {clock} AS x WHERE {which}) AS k GROUP BY g"
+    cols = ", ".join(STATE_COUNTS)
+    if not with_total:
+        return f"SELECT g, {cols} FROM ({per_group}) WHERE g IS NOT NULL"
+    # The regency counts every stage row: the per-group counts (with the rows outside any group
+    # under NULL) summed, so the clock runs once.
+    sums = ", ".join(f"sum({st}) AS {st}" for st in STATE_COUNTS)
+    return f"""WITH per AS ({per_group})
+SELECT g, false AS is_total, {cols} FROM per WHERE g IS NOT NULL
+UNION ALL
+SELECT NULL, true, {sums} FROM per"""
 
 
 def group_metrics_sql(complaints: str, states: str, with_total: bool = False) -> str:
@@ -159,7 +155,8 @@ def group_metrics_sql(complaints: str, states: str, with_total: bool = False) ->
     total = "c.is_total, " if with_total else ""
     return f"""
 WITH c AS ({complaints}), s AS ({states})
-SELECT {total}c.g AS "group", c.* EXCLUDE (g{", is_total" if with_total else ""}), {counts}
+SELECT {total}c.g AS "group", c.* EXCLUDE (g, resp_q{", is_total" if with_total else ""}),
+    c.resp_q[1] AS median_response_days, c.resp_q[2] AS p90_response_days, {counts}
 FROM c LEFT JOIN s ON {key}
 ORDER BY {total}c.g
 """
