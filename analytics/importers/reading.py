@@ -58,7 +58,7 @@ def read_grid(path: str | Path) -> pd.DataFrame:
     if not path.exists():
         raise RefusedFile(path, "file not found")
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():  # data.strip() would copy the whole file to find out
         raise RefusedFile(path, "the file is empty")
     if data.startswith(_XLSX_MAGIC) or path.suffix.lower() in XLSX_SUFFIXES:
         grid = _read_xlsx(path, data)
@@ -125,7 +125,9 @@ def _read_csv_utf8(data: bytes) -> pd.DataFrame | None:
     cols = {}
     for i, col in enumerate(table.columns):
         col = pc.utf8_trim_whitespace(col)
-        col = pc.if_else(pc.is_in(col, value_set=masked), blank, col)
+        empty = pc.is_in(col, value_set=masked)
+        if pc.any(empty).as_py():  # a full column (ids, received times) skips this pass
+            col = pc.if_else(empty, blank, col)
         cols[i] = pd.Series(col.to_pandas(types_mapper={pa.large_string(): _STR}.get), copy=False)
     return pd.DataFrame(cols, copy=False)
 
