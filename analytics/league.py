@@ -1,8 +1,9 @@
 """Per-unit, per-area and verifier metrics, and the league tables built on them.
 
 One formula per metric (names from analytics.metrics.METRICS; plain words in docs/metrics.md):
-``group_metrics`` computes every metric for any grouping from the complaints and their stage
-clock; the Ringkasan KPIs are the same function over the whole regency as one group.
+the SQL in analytics/league_sql.py. ``group_metrics`` runs it over frames (complaints and their
+stage clock) for any grouping; service.league_for runs the same SQL inside the store. The
+Ringkasan KPIs are the same metrics over the whole regency as one group.
 """
 
 from __future__ import annotations
@@ -34,14 +35,6 @@ DIMENSIONS: dict[str, str] = {
     "unit": "unit", "kecamatan": "kecamatan", "category": "category", "channel": "channel",
     "classification": "classification", "unit_kind": "unit_kind", "week": "week", "month": "month",
 }
-
-
-def with_time_dims(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
-    """Add ``week`` (Monday, local) and ``month`` (first day, local) of received_at, as ISO text."""
-    local = frame["received_at"].dt.tz_convert(tz).dt.tz_localize(None)
-    day = local.dt.normalize()
-    week = day - pd.to_timedelta(day.dt.day_of_week.astype("int64"), unit="D")
-    return frame.assign(week=week.dt.strftime("%Y-%m-%d"), month=day.dt.strftime("%Y-%m-01"))
 
 
 def check_grouping(by: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
