@@ -132,11 +132,7 @@ def breaches_for(
     plus context), most working days over first. ``by`` limits to "opd" / "camat" units or the
     "verifikator" stage; ``unit`` to one unit (name or code)."""
     pol = policy if isinstance(policy, SlaPolicy) else load_policy(policy)
-    where, params = filter_clause(filters)
-    lo, hi = period.utc_bounds(pol.timezone)
-    params |= {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}
-    src = "(SELECT rowid AS _row, * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
-    b = breaches(store_stage_clock(con, src, params, pol, policy_calendar(pol), as_of, BREACH_STATES))
+    b = breaches(clock_in_store(con, *period.utc_bounds(pol.timezone), as_of, pol, BREACH_STATES, filters))
     if stage:
         b = b[b["stage"] == stage]
     if by == "verifikator":
@@ -150,6 +146,18 @@ def breaches_for(
     b["working_days_over"] = b["working_days_over"].round(0).astype("int64")
     b["unit"] = b["unit"].where(b["owner_kind"] == "unit", "Verifikator (Diskominfo)")
     return b
+
+
+def clock_in_store(
+    con: duckdb.DuckDBPyConnection, start_utc: pd.Timestamp, end_utc: pd.Timestamp, as_of: pd.Timestamp,
+    policy: SlaPolicy, states: tuple[str, ...] | None = None, filters: dict[str, list[str]] | None = None,
+) -> pd.DataFrame:
+    """sla.stage_clock of the complaints received in [start_utc, end_utc), computed in the store;
+    with ``states``, only the stage rows in those states."""
+    where, params = filter_clause(filters)
+    params |= {"lo": start_utc.to_pydatetime(), "hi": end_utc.to_pydatetime()}
+    src = "(SELECT rowid AS _row, * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
+    return store_stage_clock(con, src, params, policy, policy_calendar(policy), as_of, states)
 
 
 def default_period(as_of: pd.Timestamp, tz: str, start: str | None, end: str | None) -> Period:

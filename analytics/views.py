@@ -17,7 +17,7 @@ from analytics.league import League, breaches, group_metrics
 from analytics.periods import Period, iso_week
 from analytics.policy import load_policy
 from analytics.queries import complaints_received
-from analytics.service import league_for, short_names, weekly_trend_for  # noqa: F401 - short_names: pages
+from analytics.service import clock_in_store, league_for, short_names, weekly_trend_for  # noqa: F401 - short_names: pages
 from analytics.sla import policy_calendar, stage_clock
 from analytics.summary import Kpi, headline, kpis
 
@@ -168,16 +168,15 @@ def weekly_review(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp
     moved = units[units["rank_change"].notna()]
     up = moved[moved["rank_change"] > 0].sort_values("rank_change", ascending=False).head(TOP_N)
     down = moved[moved["rank_change"] < 0].sort_values("rank_change").head(TOP_N)
-    cal = policy_calendar(pol)
     lo, hi = period.utc_bounds(pol.timezone)
     # Everything still inside its clock during the week: received up to 90 days before it ends.
-    recent = complaints_received(con, lo - pd.Timedelta(days=90), hi)
-    clock = stage_clock(recent, pol, cal, at)
+    # Only the rows the review lists (breached or still open) come out of the store.
+    clock = clock_in_store(con, lo - pd.Timedelta(days=90), hi, at, pol, ("late", "open_overdue", "at_risk", "open"))
     b = breaches(clock, ("late", "open_overdue"))
     new = b[(b["deadline"] >= lo) & (b["deadline"] < hi)].reset_index(drop=True)
     open_unit = clock[(clock["owner_kind"] == "unit") & clock["ended_at"].isna() & clock["started_at"].notna()
                       & clock["state"].astype("str").isin(["open", "at_risk", "open_overdue"])]
-    oldest = open_unit.sort_values("started_at").head(OLDEST_N).reset_index(drop=True)
+    oldest = open_unit.sort_values("started_at", kind="stable").head(OLDEST_N).reset_index(drop=True)
     return WeeklyReview(week=week.upper(), period=period, opd=opd, camat=camat, movers_up=up.reset_index(drop=True),
                         movers_down=down.reset_index(drop=True), new_breaches=new, oldest_open=oldest)
 
