@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -139,6 +140,8 @@ def merge_snapshot(
     Returns (rows to write, is_new, is_changed, status_changed, stages estimated); rows to write are
     in incoming's order and hold the merged values.
     """
+    if existing.empty:
+        return _all_new(incoming, snapshot_at, prev_source_snapshot)
     old = existing.rename(columns={c: c + "_old" for c in existing.columns if c not in ("source", "source_id")})
     keyed = incoming.merge(old, on=["source", "source_id"], how="left", indicator=True)
     is_new = (keyed["_merge"] == "left_only").to_numpy()
@@ -159,22 +162,9 @@ def merge_snapshot(
     out[list(ESTIMATED_FLAGS.values())] = out[list(ESTIMATED_FLAGS.values())].astype(bool)
     out["status"] = out["status"].astype("str")
 
-    # Stage estimation from the snapshot.
-    reached_now = reached_stages(out["status"])
     reached_before = reached_stages(keyed["status_old"].astype("str"))
-    received_after_prev = (
-        (keyed["received_at"] > prev_source_snapshot).to_numpy(dtype=bool)
-        if prev_source_snapshot is not None
-        else np.zeros(len(keyed), dtype=bool)
-    )
-    lower_bound = np.where(is_new, received_after_prev, True)
-    estimated = 0
-    for time_col, flag in ESTIMATED_FLAGS.items():
-        fill = reached_now[time_col] & ~reached_before[time_col] & out[time_col].isna().to_numpy() & lower_bound & newer
-        if fill.any():
-            out.loc[fill, time_col] = snapshot_at
-            out.loc[fill, flag] = True
-            estimated += int(fill.sum())
+    lower_bound = np.where(is_new, _received_after(keyed["received_at"], prev_source_snapshot), True)
+    estimated = _estimate(out, reached_before, lower_bound & newer, snapshot_at)
 
     changed = np.zeros(len(out), dtype=bool)
     for col in _FIELDS:
@@ -184,6 +174,75 @@ def merge_snapshot(
     out["last_snapshot_at_old"] = keyed["last_snapshot_at_old"]
     out["first_batch_id_old"] = keyed["first_batch_id_old"]
     return out, is_new, changed, status_changed, estimated
+
+
+def _write_rows(con: duckdb.DuckDBPyConnection, write: pd.DataFrame, new: np.ndarray) -> None:
+    """Insert new complaints and overwrite changed ones. New rows are known to be absent (read
+    in this transaction), so they take a plain INSERT: DuckDB's ON CONFLICT path is several
+    times slower per row (measured 11.7 s against 2.7 s for a million rows)."""
+    cols = ", ".join(f'"{c}"' for c in write.columns)  # fixed list from the model
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in write.columns[2:] if c != "first_batch_id")
+    for part, sql in (
+        (new, "INSERT INTO complaints (" + cols + ") SELECT " + cols + " FROM to_write"),
+        (~new, "INSERT INTO complaints (" + cols + ") SELECT " + cols + " FROM to_write "
+               "ON CONFLICT (source, source_id) DO UPDATE SET " + updates),
+    ):
+        if part.any():
+            con.register("to_write", write if part.all() else write.loc[part])
+            _parallel(con, sql)
+            con.unregister("to_write")
+
+
+def _parallel(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run an INSERT with preserve_insertion_order off, so DuckDB writes on every thread (1M
+    rows: 2.35 s -> 1.3 s). Stored rows have keys, not an order: readers sort or group.
+    The connection's setting is restored, also on failure."""
+    before = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        con.execute(sql)
+    finally:
+        con.execute("SET preserve_insertion_order = " + ("true" if before else "false"))
+
+
+def _received_after(received: pd.Series, prev_source_snapshot: pd.Timestamp | None) -> np.ndarray:
+    if prev_source_snapshot is None:
+        return np.zeros(len(received), dtype=bool)
+    return (received > prev_source_snapshot).to_numpy(dtype=bool)
+
+
+def _estimate(out: pd.DataFrame, reached_before: dict[str, np.ndarray], allowed: np.ndarray, snapshot_at: pd.Timestamp) -> int:
+    """Stage estimation from the snapshot (module docstring): fill, in place, each stage time the
+    status shows reached for the first time, where ``allowed`` (a lower bound exists and the
+    snapshot is the newest) holds. Returns how many stage times were estimated."""
+    reached_now = reached_stages(out["status"])
+    estimated = 0
+    for time_col, flag in ESTIMATED_FLAGS.items():
+        fill = reached_now[time_col] & ~reached_before[time_col] & out[time_col].isna().to_numpy() & allowed
+        if fill.any():
+            out.loc[fill, time_col] = snapshot_at
+            out.loc[fill, flag] = True
+            estimated += int(fill.sum())
+    return estimated
+
+
+def _all_new(
+    incoming: pd.DataFrame, snapshot_at: pd.Timestamp, prev_source_snapshot: pd.Timestamp | None
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, int]:
+    """merge_snapshot when the store holds none of the incoming complaints (a first import, or an
+    export of only new complaints): the same result without the row-by-row merge, which costs
+    seconds at a million rows. Every row is new, so its values are the incoming ones, its flags
+    are cleared (estimates are only made here), and its status is a change."""
+    n = len(incoming)
+    out = incoming[["source", "source_id", *_FIELDS]].copy(deep=False)
+    for flag in ESTIMATED_FLAGS.values():
+        out[flag] = np.zeros(n, dtype=bool)
+    out["status"] = out["status"].astype("str")
+    nothing_before = {c: np.zeros(n, dtype=bool) for c in ESTIMATED_FLAGS}
+    estimated = _estimate(out, nothing_before, _received_after(incoming["received_at"], prev_source_snapshot), snapshot_at)
+    out["last_snapshot_at_old"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us, UTC]")
+    out["first_batch_id_old"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    return out, np.ones(n, dtype=bool), np.zeros(n, dtype=bool), np.ones(n, dtype=bool), estimated
 
 
 def import_file(
@@ -204,9 +263,12 @@ def import_file(
     """
     path = Path(path)
     now = now or datetime.now(timezone.utc)
-    parsed = read_export(path, fmt=fmt, mapping_path=mapping, tz=tz, source=source)
+    # Hash the file on a second thread while it is parsed (hashlib releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(file_sha256, path)
+        parsed = read_export(path, fmt=fmt, mapping_path=mapping, tz=tz, source=source)
+        digest = hashing.result()
     parsed = replace(parsed, frame=strip_anonymous(parsed.frame))  # Anonim: identity never stored
-    digest = file_sha256(path)
     prior = con.execute(
         "SELECT batch_id FROM import_batches WHERE sha256 = $h AND source = $s ORDER BY batch_id LIMIT 1",
         {"h": digest, "s": parsed.source},
@@ -240,12 +302,17 @@ def import_file(
     con.execute("BEGIN TRANSACTION")
     try:
         batch_id = con.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0]
-        keys = good[["source", "source_id"]]
-        con.register("incoming_keys", keys)
-        existing = con.execute(
-            "SELECT c.* FROM complaints c JOIN incoming_keys k USING (source, source_id)"
-        ).df()
-        con.unregister("incoming_keys")
+        stored = con.execute(
+            "SELECT count(*) FROM complaints WHERE source = $s", {"s": parsed.source}
+        ).fetchall()[0][0]
+        existing = pd.DataFrame()
+        if stored:  # a first import of a source has nothing to look up
+            keys = good[["source", "source_id"]]
+            con.register("incoming_keys", keys)
+            existing = con.execute(
+                "SELECT c.* FROM complaints c JOIN incoming_keys k USING (source, source_id)"
+            ).df()
+            con.unregister("incoming_keys")
         if existing.empty:
             existing = pd.DataFrame(
                 {c: pd.Series(dtype=good[c].dtype) for c in ["source", "source_id", *_FIELDS]}
@@ -256,30 +323,21 @@ def import_file(
         rows, is_new, changed, status_changed, estimated = merge_snapshot(
             good, existing[["source", "source_id", *_FIELDS, "last_snapshot_at", "first_batch_id"]], snap, prev_snap
         )
-        write = rows.loc[is_new | changed].copy()
+        to_write = is_new | changed
+        write = rows.copy(deep=False) if to_write.all() else rows.loc[to_write].copy()
         write["first_batch_id"] = write["first_batch_id_old"].fillna(batch_id).astype("int64")
         write["last_batch_id"] = batch_id
         write["last_snapshot_at"] = write["last_snapshot_at_old"].where(
             write["last_snapshot_at_old"] > snap, snap
         ) if len(write) else pd.Series(dtype="datetime64[us, UTC]")
         write = write[["source", "source_id", *_FIELDS, "first_batch_id", "last_batch_id", "last_snapshot_at"]]
-        if len(write):
-            con.register("to_write", write)
-            cols = ", ".join(f'"{c}"' for c in write.columns)  # fixed list from the model
-            updates = ", ".join(f'"{c}" = excluded."{c}"' for c in write.columns[2:] if c != "first_batch_id")
-            con.execute(
-                "INSERT INTO complaints (" + cols + ") SELECT " + cols + " FROM to_write "
-                "ON CONFLICT (source, source_id) DO UPDATE SET " + updates
-            )
-            con.unregister("to_write")
+        _write_rows(con, write, is_new[to_write])
         hist = rows.loc[status_changed, ["source", "source_id", "status", "status_raw"]].copy()
         if len(hist):
             hist["observed_at"] = snap
             hist["batch_id"] = batch_id
             con.register("hist", hist)
-            con.execute(
-                "INSERT INTO status_history SELECT source, source_id, status, status_raw, observed_at, batch_id FROM hist"
-            )
+            _parallel(con, "INSERT INTO status_history SELECT source, source_id, status, status_raw, observed_at, batch_id FROM hist")
             con.unregister("hist")
         if len(checked.bad):
             q = pd.DataFrame(

@@ -1,8 +1,9 @@
 """Per-unit, per-area and verifier metrics, and the league tables built on them.
 
 One formula per metric (names from analytics.metrics.METRICS; plain words in docs/metrics.md):
-``group_metrics`` computes every metric for any grouping from the complaints and their stage
-clock; the Ringkasan KPIs are the same function over the whole regency as one group.
+the SQL in analytics/league_sql.py. ``group_metrics`` runs it over frames (complaints and their
+stage clock) for any grouping; service.league_for runs the same SQL inside the store. The
+Ringkasan KPIs are the same metrics over the whole regency as one group.
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analytics import clock_sql, league_sql
 from analytics.periods import Period
 from analytics.policy import SlaPolicy
 from analytics.ranking import RankingSettings, rank_table
-from analytics.sla import stage_clock
-from analytics.validate import reached_stages
-from analytics.workcal import WorkCalendar, elapsed_working_days, local_dates
+from analytics.sla import STAGES, STATES, _memory_db, stage_clock
+from analytics.workcal import WorkCalendar
 
 GROUPINGS = ("opd", "camat", "kecamatan", "verifikator", "kabupaten")
-STATE_COUNTS = ("on_time", "late", "open_overdue", "at_risk", "open", "unknown")
-BACKLOG_BINS = (("backlog_0_5", 0, 5), ("backlog_6_10", 6, 10), ("backlog_11_20", 11, 20), ("backlog_over_20", 21, np.inf))
-_CLOSED_WITHOUT_DISPATCH = ("diarsipkan", "ditolak")
-VERIFIER_LABEL = "Verifikator (Diskominfo)"
+STATE_COUNTS = league_sql.STATE_COUNTS
+BACKLOG_BINS = tuple((label, lo, np.inf if hi is None else hi) for label, lo, hi in league_sql.BACKLOG_BINS)
+VERIFIER_LABEL = league_sql.VERIFIER_LABEL
 METRIC_COLUMNS = (
     "complaints", "decided", *STATE_COUNTS, "on_time_rate", "median_response_days", "p90_response_days",
     "completion_rate", *(b[0] for b in BACKLOG_BINS), "mean_rating", "redispatches",
@@ -37,45 +37,25 @@ DIMENSIONS: dict[str, str] = {
 }
 
 
-def with_time_dims(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
-    """Add ``week`` (Monday, local) and ``month`` (first day, local) of received_at, as ISO text."""
-    local = frame["received_at"].dt.tz_convert(tz).dt.tz_localize(None)
-    day = local.dt.normalize()
-    week = day - pd.to_timedelta(day.dt.day_of_week.astype("int64"), unit="D")
-    return frame.assign(week=week.dt.strftime("%Y-%m-%d"), month=day.dt.strftime("%Y-%m-01"))
+def check_grouping(by: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
+    """``by`` as group_metrics takes it (a GROUPINGS name or a tuple of one or two DIMENSIONS)."""
+    if isinstance(by, (list, tuple)):
+        by = tuple(by)
+        bad = [d for d in by if d not in DIMENSIONS]
+        if bad or not by or len(by) > 2:
+            raise ValueError(f"group by one or two of {', '.join(DIMENSIONS)}; got {list(by)}")
+        return by
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
+    return by
 
 
-def _group_key(frame: pd.DataFrame, by: str | tuple[str, ...]) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """(group name, group code, row mask) of the complaints or clock rows for a grouping."""
-    n = len(frame)
-    if isinstance(by, tuple):
-        cols = [DIMENSIONS[d] for d in by]
-        mask = np.logical_and.reduce([frame[c].notna().to_numpy() for c in cols])
-        name = frame[cols[0]].astype("str")
-        for c in cols[1:]:
-            name = name + " / " + frame[c].astype("str")
-        return name, name, mask
-    if by == "kabupaten":
-        return pd.Series("Kabupaten", index=frame.index), pd.Series("ALL", index=frame.index), np.ones(n, bool)
-    if by == "verifikator":
-        return pd.Series(VERIFIER_LABEL, index=frame.index), pd.Series("VERIFIKATOR", index=frame.index), np.ones(n, bool)
-    if by == "kecamatan":
-        return frame["kecamatan"], frame["kecamatan_code"], frame["kecamatan"].notna().to_numpy()
-    kind = frame["unit_kind"].astype("str")
-    is_camat = (kind == "camat").to_numpy()
-    has_unit = frame["unit"].notna().to_numpy()
-    mask = has_unit & (is_camat if by == "camat" else ~is_camat)
-    return frame["unit"], frame["unit_code"], mask
-
-
-def _response_days(c: pd.DataFrame, cal: WorkCalendar, tz: str, as_of: pd.Timestamp, verifier: bool) -> np.ndarray:
-    start, end = ("received_at", "dispatched_at") if verifier else ("dispatched_at", "first_response_at")
-    s, e = c[start], c[end]
-    ok = (s.notna() & e.notna() & (e <= as_of)).to_numpy()
-    out = np.full(len(c), np.nan)
-    if ok.any():
-        out[ok] = elapsed_working_days(cal, local_dates(s[ok], tz), local_dates(e[ok], tz))
-    return out
+# Complaint and clock columns the metric SQL reads (a missing one is NULL).
+_COMPLAINT_COLUMNS = ("received_at", "dispatched_at", "first_response_at", "resolved_at", "status", "rating",
+                      "redispatch_count", "unit", "unit_code", "unit_kind", "kecamatan", "kecamatan_code",
+                      "category", "channel", "classification")
+_CLOCK_COLUMNS = ("received_at", "unit", "unit_code", "unit_kind", "kecamatan", "kecamatan_code", "category",
+                  "channel", "classification")
 
 
 def group_metrics(
@@ -85,69 +65,56 @@ def group_metrics(
     or two DIMENSIONS (the analysis page; unit-owned stages, all units).
 
     ``complaints``: canonical columns, the complaints received in the period. ``clock``: their
-    stage clock (sla.stage_clock) as of ``as_of``. Returns one row per group: ``group``,
-    ``group_code`` and the metric columns; counts are ints, rates fractions (NaN = unavailable).
+    stage clock (sla.stage_clock) as of ``as_of``. Returns one row per group, ordered by group:
+    ``group``, ``group_code`` and the metric columns; counts are ints, rates fractions (NaN =
+    unavailable). The formulas are the SQL in analytics/league_sql.py, run here over the frames.
     """
-    if isinstance(by, (list, tuple)):
-        by = tuple(by)
-        bad = [d for d in by if d not in DIMENSIONS]
-        if bad or not by or len(by) > 2:
-            raise ValueError(f"group by one or two of {', '.join(DIMENSIONS)}; got {list(by)}")
-        if {"week", "month"} & set(by):
-            complaints = with_time_dims(complaints, tz)
-            clock = with_time_dims(clock, tz)
-    elif by not in GROUPINGS:
-        raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
-    verifier = by == "verifikator"
-    c = complaints.reset_index(drop=True)
-    name, code, mask = _group_key(c, by)
-    # Only the columns the metrics read: masking all ~26 columns of a million rows costs seconds.
-    needed = ["received_at", "dispatched_at", "first_response_at", "resolved_at", "status", "rating", "redispatch_count"]
-    c = c[[col for col in needed if col in c.columns]].assign(_g=name, _code=code)[mask]
-    c["_resp"] = _response_days(c, cal, tz, as_of, verifier)
-    if verifier:
-        dispatched = np.ones(len(c), bool)
-        open_from = c["received_at"]
-        still_open = c["status"].isin(["menunggu_verifikasi", "terverifikasi"]) & (
-            c["dispatched_at"].isna() | (c["dispatched_at"] > as_of))
-    else:
-        dispatched = (c["dispatched_at"].notna() | pd.Series(reached_stages(c["status"])["dispatched_at"], index=c.index)).to_numpy()
-        open_from = c["dispatched_at"]
-        resolved = (c["resolved_at"] <= as_of).fillna(False) | (c["resolved_at"].isna() & (c["status"] == "selesai"))
-        still_open = pd.Series(dispatched, index=c.index) & ~resolved & ~c["status"].isin(_CLOSED_WITHOUT_DISPATCH)
-        c["_resolved"] = resolved & pd.Series(dispatched, index=c.index)
-    c["_dispatched"] = dispatched
-    age = np.full(len(c), np.nan)
-    o = (still_open & open_from.notna() & (open_from <= as_of)).to_numpy()
-    if o.any():
-        as_of_d = local_dates(pd.Series([as_of]), tz)[0]
-        age[o] = elapsed_working_days(cal, local_dates(open_from[o], tz), np.full(o.sum(), as_of_d))
-    for label, lo, hi in BACKLOG_BINS:
-        c[label] = (age >= lo) & (age <= hi)
-    g = c.groupby("_g", sort=False, dropna=True)
-    out = pd.DataFrame({"group_code": g["_code"].first(), "complaints": g.size()})
-    for label, _, _ in BACKLOG_BINS:
-        out[label] = g[label].sum()
-    out["median_response_days"] = g["_resp"].median()
-    out["p90_response_days"] = g["_resp"].quantile(0.9)
-    out["completion_rate"] = (
-        g["_resolved"].sum() / g["_dispatched"].sum().where(g["_dispatched"].sum() > 0)
-        if not verifier else np.nan
-    )
-    out["mean_rating"] = g["rating"].mean() if "rating" in c else np.nan
-    out["redispatches"] = g["redispatch_count"].sum().astype("int64")
+    by = check_grouping(by)
+    c = pd.DataFrame({col: _column(complaints, col) for col in _COMPLAINT_COLUMNS})
+    k = pd.DataFrame({col: _column(clock, col) for col in _CLOCK_COLUMNS}
+                     | {"state": _codes(clock["state"], STATES), "stage": _codes(clock["stage"], STAGES),
+                        "owner": np.where(_codes(clock["stage"], STAGES) == 0, 0, 1).astype(np.int8)})
+    with _memory_db().cursor() as cur:
+        cur.register("metric_complaints", c)
+        cur.register("metric_clock", k)
+        setup = clock_sql.calendar_setup(cal, tz, as_of)
+        setup.register(cur)
+        verifier = by == "verifikator"
+        sql = league_sql.group_metrics_sql(
+            league_sql.complaint_aggregates(setup, "metric_complaints", by, verifier),
+            league_sql.state_aggregates(setup, "metric_clock", by, verifier),
+        )
+        out = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).df()
+    return metric_frame(out)
 
-    k = clock.reset_index(drop=True)
-    kname, _, kmask = _group_key(k, by)
-    stage_mask = (k["stage"] == "verifikasi").to_numpy() if verifier else (k["owner_kind"] == "unit").to_numpy()
-    k = pd.DataFrame({"_g": kname, "state": k["state"]})[kmask & stage_mask]
-    counts = pd.crosstab(k["_g"], k["state"].astype("str")).reindex(columns=list(STATE_COUNTS), fill_value=0)
-    out = out.join(counts, how="left")
-    out[list(STATE_COUNTS)] = out[list(STATE_COUNTS)].fillna(0).astype("int64")
+
+def metric_frame(out: pd.DataFrame) -> pd.DataFrame:
+    """The metric SQL's result with the derived columns and the published dtypes."""
+    out = out.copy()
+    for col in ("complaints", "redispatches", *STATE_COUNTS, *(b[0] for b in BACKLOG_BINS)):
+        out[col] = out[col].fillna(0).astype("int64")
+    for col in ("median_response_days", "p90_response_days", "completion_rate", "mean_rating"):
+        out[col] = out[col].astype("float64")
     out["decided"] = out["on_time"] + out["late"] + out["open_overdue"]
     out["on_time_rate"] = out["on_time"] / out["decided"].where(out["decided"] > 0)
-    out.index.name = "group"
-    return out.reset_index()[["group", "group_code", *METRIC_COLUMNS]]
+    for col in ("group", "group_code"):
+        out[col] = out[col].astype("str")
+    return out[["group", "group_code", *METRIC_COLUMNS]].reset_index(drop=True)
+
+
+def _column(frame: pd.DataFrame, col: str) -> pd.Series:
+    if col in frame.columns:
+        return frame[col].reset_index(drop=True)
+    if col == "redispatch_count":
+        return pd.Series(0, index=range(len(frame)), dtype="int64")
+    return pd.Series(pd.NA, index=range(len(frame)), dtype="str")
+
+
+def _codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
+    """Positions in ``categories`` (a clock's categorical, or its text), -1 for anything else."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and tuple(values.cat.categories) == categories:
+        return values.cat.codes.to_numpy().astype(np.int8)
+    return pd.Categorical(values.astype("str"), categories=list(categories)).codes.astype(np.int8)
 
 
 @dataclass(frozen=True)
@@ -184,25 +151,38 @@ def compute_league(
     against the previous equal-length period (``previous``, judged as of ``as_of`` minus the
     period length, i.e. at the same point in its own cycle)."""
     tz = policy.timezone
-    limit = response_limit_days(policy)
-    prev_period = period.previous()
-    prev_as_of = as_of - pd.Timedelta(days=period.days)
 
-    def ranked(frame: pd.DataFrame, at: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
+    def metrics(frame: pd.DataFrame, at: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
         clock = stage_clock(frame, policy, cal, at)
         groups = group_metrics(frame, clock, by, at, cal, tz)
-        whole = group_metrics(frame, clock, "kabupaten" if by != "verifikator" else by, at, cal, tz)
+        return groups, group_metrics(frame, clock, "kabupaten" if by != "verifikator" else by, at, cal, tz)
+
+    prev_as_of = as_of - pd.Timedelta(days=period.days)
+    return league_from_metrics(metrics(current, as_of), metrics(previous, prev_as_of), by=by, period=period,
+                               as_of=as_of, policy=policy, settings=settings)
+
+
+def league_from_metrics(
+    current: tuple[pd.DataFrame, pd.DataFrame], previous: tuple[pd.DataFrame, pd.DataFrame], *, by: str,
+    period: Period, as_of: pd.Timestamp, policy: SlaPolicy, settings: RankingSettings,
+) -> League:
+    """The league from (group metrics, regency metrics) of the period and of the previous one:
+    ranking, rank change and order. compute_league and service.league_for both end here."""
+    limit = response_limit_days(policy)
+
+    def ranked(groups: pd.DataFrame, whole: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         regency = whole.iloc[0] if len(whole) else pd.Series({c: np.nan for c in METRIC_COLUMNS})
         p0 = float(regency.get("on_time_rate", np.nan))
         return rank_table(groups, settings, p0, limit), regency
 
-    table, regency = ranked(current, as_of)
-    before, prev_regency = ranked(previous, prev_as_of)
+    table, regency = ranked(*current)
+    before, prev_regency = ranked(*previous)
     prev_rank = before.set_index("group")["rank"]
     table["rank_change"] = (prev_rank.reindex(table["group"]).to_numpy() - table["rank"].to_numpy())
     table["rank_change"] = table["rank_change"].astype("Int64")
-    table = table.sort_values(["ranked", "rank", "complaints"], ascending=[False, True, False], na_position="last")
-    return League(by=by, period=period, previous=prev_period, as_of=as_of, policy=policy.name,
+    table = table.sort_values(["ranked", "rank", "complaints"], ascending=[False, True, False], na_position="last",
+                              kind="stable")
+    return League(by=by, period=period, previous=period.previous(), as_of=as_of, policy=policy.name,
                   policy_label=policy.label, settings=settings, regency=regency,
                   previous_regency=prev_regency, table=table.reset_index(drop=True))
 

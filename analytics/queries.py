@@ -47,6 +47,14 @@ def filter_clause(filters: dict[str, list[str]] | None) -> tuple[str, dict[str, 
     return sql, params
 
 
+def scope_clause(unit_scope: str | None) -> tuple[str, dict[str, str]]:
+    """The SQL condition (" AND ...", bound ``$scope``) that keeps one unit's complaints: how a
+    ``unit`` viewer's row queries are limited (analytics.access.Viewer.row_scope). Empty for None."""
+    if unit_scope is None:
+        return "", {}
+    return " AND coalesce(unit_code, unit) = $scope", {"scope": str(unit_scope)}
+
+
 def complaints_received(
     con: duckdb.DuckDBPyConnection,
     start_utc: pd.Timestamp | None,
@@ -62,9 +70,9 @@ def complaints_received(
     where, params = filter_clause(filters)
     params["lo"] = None if start_utc is None else start_utc.to_pydatetime()
     params["hi"] = None if end_utc is None else end_utc.to_pydatetime()
-    if unit_scope is not None:
-        where += " AND coalesce(unit_code, unit) = $scope"
-        params["scope"] = str(unit_scope)
+    scope, scope_params = scope_clause(unit_scope)
+    where += scope
+    params |= scope_params
     sql = (
         _SELECT
         + " WHERE ($lo IS NULL OR received_at >= $lo) AND ($hi IS NULL OR received_at < $hi)"

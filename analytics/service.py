@@ -7,18 +7,21 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.league import League, breaches, compute_league
+from analytics import clock_sql, league_sql
+from analytics.league import League, breaches, check_grouping, league_from_metrics, metric_frame
 from analytics.periods import Period
 from analytics.policy import SlaPolicy, load_policy
-from analytics.queries import complaints_received
+from analytics.queries import filter_clause, scope_clause
 from analytics.ranking import RankingSettings, load_ranking_settings
-from analytics.sla import policy_calendar, stage_clock
+from analytics.sla import policy_calendar, store_stage_clock
+from analytics.workcal import WorkCalendar
 
 LEAGUE_COLUMNS = (
     "unit", "unit_code", "complaints", "decided", "on_time", "late", "open_overdue", "at_risk",
     "on_time_pct", "adjusted_on_time_pct", "median_response_days", "p90_response_days", "score",
     "rank", "tier", "rank_change", "funnel",
 )
+BREACH_STATES = ("late", "open_overdue", "at_risk")  # what league.breaches keeps by default
 BREACH_COLUMNS = ("id", "source", "stage", "unit", "started_at", "deadline", "ended_at", "state", "working_days_over")
 
 
@@ -29,15 +32,67 @@ def league_for(
 ) -> League:
     pol = policy if isinstance(policy, SlaPolicy) else load_policy(policy)
     cal = policy_calendar(pol)
-    tz = pol.timezone
-    cur = complaints_received(con, *period.utc_bounds(tz), filters)
-    prev = complaints_received(con, *period.previous().utc_bounds(tz), filters)
-    league = compute_league(cur, prev, by=by, period=period, as_of=as_of, policy=pol, cal=cal,
-                            settings=settings or load_ranking_settings())
+    by = check_grouping(by)
+    prev_as_of = as_of - pd.Timedelta(days=period.days)
+    league = league_from_metrics(
+        store_group_metrics(con, by, period, as_of, pol, cal, filters),
+        store_group_metrics(con, by, period.previous(), prev_as_of, pol, cal, filters),
+        by=by, period=period, as_of=as_of, policy=pol, settings=settings or load_ranking_settings(),
+    )
     # A display name that fits a 390 px phone; unknown units keep their name as given.
     short = league.table["group_code"].map(short_names(con)) if by in ("opd", "camat") else None
     league.table["short"] = league.table["group"] if short is None else short.fillna(league.table["group"])
     return league
+
+
+# Group columns the clock carries for the per-stage counts.
+_GROUP_COLUMNS = ("unit", "unit_code", "unit_kind", "kecamatan", "kecamatan_code", "category", "channel",
+                  "classification", "received_at")
+
+
+def store_group_metrics(
+    con: duckdb.DuckDBPyConnection, by: str | tuple[str, ...], period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
+    cal: WorkCalendar, filters: dict[str, list[str]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(group metrics, regency metrics) of the complaints received in ``period``, judged as of
+    ``as_of``: league.group_metrics' formulas (analytics/league_sql.py) run inside the store, so
+    only one row per group comes back. The regency is "kabupaten" (the verifier for "verifikator").
+    """
+    where, params = filter_clause(filters)
+    lo, hi = period.utc_bounds(policy.timezone)
+    params |= {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}
+    src = "(SELECT * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
+    verifier = by == "verifikator"
+    with con.cursor() as cur:  # registrations stay on this cursor
+        setup = clock_sql.setup(cur, src, params, policy, cal, as_of, stages=(0,) if verifier else (1, 2))
+        setup.register(cur)
+        carry = _GROUP_COLUMNS if isinstance(by, tuple) else ("unit", "unit_kind", "kecamatan")
+        clock = "(" + clock_sql.clock_sql(setup, src, carry) + ")"
+        sql = league_sql.group_metrics_sql(
+            league_sql.complaint_aggregates(setup, src, by, verifier, with_total=True),
+            league_sql.state_aggregates(setup, clock, by, verifier, with_total=True),
+            with_total=True,
+        )
+        out = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).df()
+    total = out["is_total"].to_numpy(dtype=bool)
+    whole = out[total].drop(columns="is_total")
+    name, code = ("Kabupaten", "ALL") if not verifier else (league_sql.VERIFIER_LABEL, "VERIFIKATOR")
+    whole = whole.assign(group=name, group_code=code)
+    if whole["complaints"].fillna(0).sum() == 0:
+        whole = whole.iloc[0:0]  # no complaints: the regency is unavailable, not zero
+    return metric_frame(out[~total].drop(columns="is_total")), metric_frame(whole)
+
+
+def weekly_trend_for(
+    con: duckdb.DuckDBPyConnection, window: Period, as_of: pd.Timestamp, policy: SlaPolicy | str | None = None,
+    filters: dict[str, list[str]] | None = None,
+) -> pd.DataFrame:
+    """summary.weekly_trend over the complaints received in ``window``, computed in the store."""
+    from analytics.summary import trend_rows
+
+    pol = policy if isinstance(policy, SlaPolicy) else load_policy(policy)
+    groups, _ = store_group_metrics(con, ("week",), window, as_of, pol, policy_calendar(pol), filters)
+    return trend_rows(groups)
 
 
 def short_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -78,10 +133,8 @@ def breaches_for(
     "verifikator" stage; ``unit`` to one unit (name or code). ``unit_scope`` (a unit viewer's own
     unit code) limits the rows in SQL, before anything is computed: these are complaint rows."""
     pol = policy if isinstance(policy, SlaPolicy) else load_policy(policy)
-    cal = policy_calendar(pol)
-    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters, unit_scope=unit_scope)
-    clock = stage_clock(cur, pol, cal, as_of)
-    b = breaches(clock)
+    b = breaches(clock_in_store(con, *period.utc_bounds(pol.timezone), as_of, pol, BREACH_STATES, filters,
+                                unit_scope=unit_scope))
     if stage:
         b = b[b["stage"] == stage]
     if by == "verifikator":
@@ -95,6 +148,22 @@ def breaches_for(
     b["working_days_over"] = b["working_days_over"].round(0).astype("int64")
     b["unit"] = b["unit"].where(b["owner_kind"] == "unit", "Verifikator (Diskominfo)")
     return b
+
+
+def clock_in_store(
+    con: duckdb.DuckDBPyConnection, start_utc: pd.Timestamp, end_utc: pd.Timestamp, as_of: pd.Timestamp,
+    policy: SlaPolicy, states: tuple[str, ...] | None = None, filters: dict[str, list[str]] | None = None,
+    unit_scope: str | None = None,
+) -> pd.DataFrame:
+    """sla.stage_clock of the complaints received in [start_utc, end_utc), computed in the store;
+    with ``states``, only the stage rows in those states; with ``unit_scope`` (a unit viewer's own
+    unit code), only that unit's complaints (queries.scope_clause)."""
+    where, params = filter_clause(filters)
+    scope, scope_params = scope_clause(unit_scope)
+    where += scope
+    params |= scope_params | {"lo": start_utc.to_pydatetime(), "hi": end_utc.to_pydatetime()}
+    src = "(SELECT rowid AS _row, * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
+    return store_stage_clock(con, src, params, policy, policy_calendar(policy), as_of, states)
 
 
 def default_period(as_of: pd.Timestamp, tz: str, start: str | None, end: str | None) -> Period:

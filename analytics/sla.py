@@ -13,24 +13,18 @@ last Friday is reproducible. Definitions in plain words: docs/metrics.md.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.model import STATUSES
-from analytics.policy import STAGES, SlaPolicy, stage_limits
-
-# The clock works on naive-UTC numpy arrays end to end; these two private helpers are the
-# array-level forms of workcal.deadlines / local_dates, without a Series round trip per call.
-from analytics.workcal import (
-    WorkCalendar,
-    _deadline_values,
-    _utc_to_local_dates,
-    add_working_days,
-    elapsed_working_days,
-    load_calendar,
-)
+from analytics import clock_sql
+from analytics.policy import STAGES, SlaPolicy
+from analytics.workcal import DEFAULT_OVERRIDE_PATH, WorkCalendar, load_calendar
 
 __all__ = [
     "CONTEXT_COLUMNS",
@@ -107,29 +101,31 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "working_days_elapsed",
     "working_days_over",
 )
-# (start column, end column) per stage; verifikasi's end is resolved in _stage_span.
-_SPANS: dict[str, tuple[str, str]] = {
-    "verifikasi": ("received_at", "dispatched_at"),
-    "tindak_lanjut": ("dispatched_at", "first_response_at"),
-    "penyelesaian": ("dispatched_at", "resolved_at"),
-}
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "verifikasi": ("received_at", "verified_at", "dispatched_at"),
-    "tindak_lanjut": ("dispatched_at", "first_response_at"),
-    "penyelesaian": ("dispatched_at", "resolved_at"),
-}
-_FLAGS = {
-    "verified_at": "verified_est",
-    "dispatched_at": "dispatched_est",
-    "first_response_at": "first_response_est",
-    "resolved_at": "resolved_est",
-}
+# The SQL clock numbers states and owners in the same order.
+assert STATES == clock_sql.STATE_CODES
 _NAT = np.datetime64("NaT", "us")
+_NULL_US = np.iinfo(np.int64).min  # NaT's integer value in numpy datetime64
 
 
 def policy_calendar(policy: SlaPolicy, years: range | None = None) -> WorkCalendar:
-    """The working-day calendar a policy asks for (its ``calendar`` override, else the default)."""
-    return load_calendar(years=years, override_path=policy.calendar)
+    """The working-day calendar a policy asks for (its ``calendar`` override, else the default).
+
+    Built once per override file version: a page asks for it several times, and building it
+    (twenty years of the ``holidays`` package) took 25 ms each time. WorkCalendar is immutable.
+    """
+    path = Path(policy.calendar) if policy.calendar is not None else DEFAULT_OVERRIDE_PATH
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None  # missing: load_calendar decides (default: none; a named file: an error)
+    span = None if years is None else (years.start, years.stop, years.step)
+    return _calendar(span, None if policy.calendar is None else str(policy.calendar), stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar(span: tuple[int, int, int] | None, override: str | None, stamp: int | None) -> WorkCalendar:
+    del stamp  # only part of the cache key: an edited override file gives a new calendar
+    return load_calendar(years=None if span is None else range(*span), override_path=override)
 
 
 def stage_clock(
@@ -162,172 +158,92 @@ def stage_clock(
     date involved (``policy_calendar(policy, years)`` builds the one the policy asks for); a date
     outside it raises ``ValueError``.
     """
-    as_of_utc = _as_of(as_of)
-    tz = policy.timezone
-    as_of_date = _utc_to_local_dates(np.array([as_of_utc]), tz)
-    # at_risk reaches to the end of the next working day after as_of's local date.
-    risk_until = add_working_days(cal, as_of_date, 1)[0]
-
+    _as_of(as_of)  # refuses a naive as_of before anything else
     limited = [s for s in STAGES if policy.stage(s) is not None]
-    needed = sorted({"received_at", *(c for s in limited for c in _NEEDS[s])})
+    needed = sorted({"received_at", *(c for s in limited for c in clock_sql._NEEDS[s])})
     missing = [c for c in needed if c not in complaints.columns]
     if missing:
         raise ValueError(f"stage_clock: complaints lack column(s) {missing}")
-    times = {c: _utc_values(complaints[c], c) for c in needed}
-    flags = {c: _flag(complaints, _FLAGS[c]) for c in needed if c in _FLAGS}
-    classification = _text(complaints, "classification")
-    category = _text(complaints, "category")
-    status_codes, status_values = pd.factorize(_text(complaints, "status"))
-
-    parts: list[dict[str, np.ndarray]] = []
-    for stage in limited:
-        days, hours = stage_limits(policy, stage, classification, category)
-        rows = np.flatnonzero(~(np.isnan(days) & np.isnan(hours)))
-        start, start_est, end, end_est = _stage_span(stage, times, flags, rows)
-        gap_start, gap_end = _status_gaps(stage, status_codes[rows], status_values, times, rows, end)
-        part = _evaluate(
-            cal, tz, start, start_est, end, end_est, days[rows], hours[rows],
-            as_of_utc, as_of_date[0], risk_until, gap_start, gap_end,
-        )  # fmt: skip
-        part["rows"] = rows
-        part["stage"] = np.full(len(rows), STAGES.index(stage), dtype=np.int8)
-        part["owner"] = np.full(len(rows), OWNER_KINDS.index(STAGE_OWNER[stage]), dtype=np.int8)
-        parts.append(part)
-    return _assemble(complaints, times["received_at"], parts)
+    received = _utc_values(complaints["received_at"], "received_at")
+    frame = pd.DataFrame({
+        "_row": np.arange(len(complaints), dtype=np.int64),
+        **{c: _aware(_utc_values(complaints[c], c) if c in complaints.columns else np.full(len(complaints), _NAT))
+           for c in clock_sql.TIME_COLUMNS},
+        **{c: _flag(complaints, c) for c in clock_sql.FLAG_COLUMNS},
+        **{c: _text(complaints, c).astype("str").reset_index(drop=True) for c in ("status", "classification", "category")},
+    })
+    # A private in-memory database: the frame and the calendar tables are registered on a
+    # cursor of its own, so concurrent calls never see each other's tables.
+    with _memory_db().cursor() as cur:
+        cur.register("clock_input", frame)
+        setup = clock_sql.setup(cur, "clock_input", {}, policy, cal, as_of)
+        setup.register(cur)
+        sql = clock_sql.clock_sql(setup, "clock_input", ("_row",)) + " ORDER BY stage, _row"
+        result = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).to_arrow_table()
+    return _assemble(complaints, received, clock_arrays(result, "_row"))
 
 
-def _evaluate(
-    cal: WorkCalendar,
-    tz: str,
-    start: np.ndarray,
-    start_est: np.ndarray,
-    end: np.ndarray,
-    end_est: np.ndarray,
-    days: np.ndarray,
-    hours: np.ndarray,
-    as_of: np.datetime64,
-    as_of_date: np.datetime64,
-    risk_until: np.datetime64,
-    gap_start: np.ndarray,
-    gap_end: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """State of one stage for naive-UTC ``datetime64[us]`` start/end arrays (see stage_clock).
+def store_stage_clock(
+    con: duckdb.DuckDBPyConnection, source: str, params: dict[str, object], policy: SlaPolicy,
+    cal: WorkCalendar, as_of: pd.Timestamp, states: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """stage_clock of the complaints in ``source``, a relation of the store with a ``_row``
+    column (e.g. ``(SELECT rowid AS _row, * FROM complaints WHERE ...)``, values bound through
+    ``params``), computed inside the store. With ``states``, only rows in those states come
+    back, so a breach list over years never carries the million on-time rows into pandas."""
+    _as_of(as_of)
+    with con.cursor() as cur:  # registrations stay on this cursor
+        setup = clock_sql.setup(cur, source, params, policy, cal, as_of)
+        setup.register(cur)
+        sql = clock_sql.clock_sql(setup, source, ("_row", *CONTEXT_COLUMNS, "received_at"))
+        if states:
+            codes = ", ".join(str(STATES.index(st)) for st in states)  # fixed codes, not input
+            sql = f"SELECT * FROM ({sql}) WHERE state IN ({codes})"
+        sql += " ORDER BY stage, _row"
+        result = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).to_arrow_table()
+    context = result.select(list(CONTEXT_COLUMNS)).to_pandas(types_mapper=_ARROW_STR.get)
+    received = pc.cast(result["received_at"], pa.int64()).to_numpy(zero_copy_only=False).view("datetime64[us]")
+    arrays = clock_arrays(result, "_row") | {"rows": np.arange(result.num_rows, dtype=np.int64)}
+    return _assemble(context, received, arrays)
 
-    ``gap_start``/``gap_end`` mark rows whose status shows the start/end reached while its time
-    is missing: their clock cannot be read, so they become ``unknown``.
-    """
-    started = ~np.isnat(start) & (start <= as_of)
-    unknown = gap_start | (started & gap_end)
-    ended = started & ~unknown & ~np.isnat(end) & (end <= as_of)
-    started_at = np.where(started, start, _NAT)
-    ended_at = np.where(ended, end, _NAT)
-    deadline = _deadline_values(cal, started_at, days, hours, tz)
 
-    start_d = _utc_to_local_dates(started_at, tz)
-    # Where the clock stops: the end's local date, or as_of's while the stage is open.
-    stop_d = np.where(ended, _utc_to_local_dates(ended_at, tz), as_of_date)
-    stop_d = np.where(started, stop_d, np.datetime64("NaT", "D"))
-    deadline_d = _utc_to_local_dates(deadline, tz)
+_STR = pd.StringDtype(na_value=float("nan"))
+_ARROW_STR = {pa.string(): _STR, pa.large_string(): _STR}
 
-    open_ = started & ~ended & ~unknown
-    late = ended & (end > deadline)
-    overdue = open_ & (as_of > deadline)  # on the deadline instant itself: not yet overdue
-    # Deadlines of day limits fall on working days; an hour limit can fall on a weekend, which
-    # is sooner than the next working day, so "on or before" rather than "on".
-    at_risk = open_ & ~overdue & (deadline_d <= risk_until)
-    state = np.select(
-        [unknown, ended & ~late, late, overdue, at_risk, open_],
-        [STATES.index(s) for s in ("unknown", "on_time", "late", "open_overdue", "at_risk", "open")],
-        default=STATES.index("not_started"),
-    ).astype(np.int8)
 
-    elapsed = elapsed_working_days(cal, start_d, np.where(unknown, np.datetime64("NaT", "D"), stop_d))
-    over = np.zeros(len(start))
-    behind = late | overdue
-    if behind.any():
-        over[behind] = elapsed_working_days(cal, deadline_d[behind], stop_d[behind])
+@functools.lru_cache(maxsize=1)
+def _memory_db() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per process for clocks over frames (cursors are cheap, databases not)."""
+    return duckdb.connect(":memory:")
+
+
+def clock_arrays(result: pa.Table, row_column: str) -> dict[str, np.ndarray]:
+    """The SQL clock's columns (clock_sql.clock_sql) as the numpy arrays _assemble takes."""
+
+    def instants(name: str) -> np.ndarray:
+        return pc.fill_null(result[name], _NULL_US).to_numpy().astype(np.int64).view("datetime64[us]")
+
+    def floats(name: str) -> np.ndarray:
+        return pc.fill_null(pc.cast(result[name], pa.float64()), np.nan).to_numpy()
+
     return {
-        "started_at": started_at,
-        "deadline": deadline,
-        "ended_at": ended_at,
-        "estimated": (started & start_est) | (ended & end_est),
-        "state": state,
-        "limit_days": days,
-        "limit_hours": hours,
-        "working_days_elapsed": elapsed,
-        "working_days_over": over,
+        "rows": result[row_column].to_numpy().astype(np.int64),
+        "stage": result["stage"].to_numpy().astype(np.int8),
+        "owner": result["owner"].to_numpy().astype(np.int8),
+        "started_at": instants("started_us"),
+        "deadline": instants("deadline_us"),
+        "ended_at": instants("ended_us"),
+        "estimated": result["estimated"].to_numpy(zero_copy_only=False).astype(bool),
+        "state": result["state"].to_numpy().astype(np.int8),
+        "limit_days": floats("limit_days"),
+        "limit_hours": floats("limit_hours"),
+        "working_days_elapsed": floats("elapsed"),
+        "working_days_over": floats("over"),
     }
 
 
-def _stage_span(
-    stage: str,
-    times: dict[str, np.ndarray],
-    flags: dict[str, np.ndarray],
-    rows: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(start, start_estimated, end, end_estimated) of ``stage`` for the given rows."""
-    start_col, end_col = _SPANS[stage]
-    start = times[start_col][rows]
-    start_est = flags.get(start_col, np.zeros(len(times[start_col]), bool))[rows]
-    end = times[end_col][rows]
-    end_est = flags[end_col][rows]
-    if stage == "verifikasi":
-        # The verifier's job ends with the dispatch; a complaint never dispatched (rejected)
-        # ends its verification with the verification decision itself.
-        undispatched = np.isnat(end)
-        end = np.where(undispatched, times["verified_at"][rows], end)
-        end_est = np.where(undispatched, flags["verified_at"][rows], end_est)
-    return start, start_est, end, end_est
-
-
-def _status_gaps(
-    stage: str,
-    codes: np.ndarray,
-    values: pd.Index,
-    times: dict[str, np.ndarray],
-    rows: np.ndarray,
-    end: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(start reached but its time missing, end reached but its time missing) per row.
-
-    "Reached" comes from the canonical status (analytics.model.STATUSES[...].reached); a missing
-    or unrecognised status says nothing, so the row keeps the plain time-based rules.
-    """
-    start_col, end_col = _SPANS[stage]
-    # One slot per distinct status plus a final all-False slot that code -1 (missing) indexes.
-    start_hit = np.zeros(len(values) + 1, dtype=bool)
-    end_hit = np.zeros(len(values) + 1, dtype=bool)
-    dispatch_hit = np.zeros(len(values) + 1, dtype=bool)
-    for i, code in enumerate(values):
-        status = STATUSES.get(str(code))
-        if status is None:
-            continue
-        reached = set(status.reached)
-        dispatch_hit[i] = "dispatched_at" in reached
-        if stage == "verifikasi":
-            # Any recognised status means the complaint was received. Verification is over once
-            # verified or dispatched, or when the complaint was closed without either (archived).
-            start_hit[i] = True
-            end_hit[i] = not status.is_open or bool(reached & {"verified_at", "dispatched_at"})
-        else:
-            start_hit[i] = start_col in reached
-            end_hit[i] = end_col in reached
-    gap_start = start_hit[codes] & np.isnat(times[start_col][rows])
-    gap_end = end_hit[codes] & np.isnat(end)
-    if stage == "verifikasi":
-        # Dispatched at an unknown time: the verification time is not the end of this stage.
-        gap_end |= dispatch_hit[codes] & np.isnat(times["dispatched_at"][rows])
-    return gap_start, gap_end
-
-
-def _assemble(
-    complaints: pd.DataFrame, received: np.ndarray, parts: list[dict[str, np.ndarray]]
-) -> pd.DataFrame:
-    """Concatenate the per-stage parts and attach the complaint context (OUTPUT_COLUMNS order)."""
-    if parts:
-        cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    else:
-        cat = {k: np.array([], dtype=d) for k, d in _EMPTY_DTYPES.items()}
+def _assemble(complaints: pd.DataFrame, received: np.ndarray, cat: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Attach the complaint context to the clock rows (OUTPUT_COLUMNS order)."""
     rows = cat["rows"]
     out: dict[str, pd.Series | pd.Categorical | np.ndarray] = {}
     for col in CONTEXT_COLUMNS:
@@ -344,22 +260,6 @@ def _assemble(
     # copy=False keeps one block per column: consolidating the float columns into one 2-D block
     # would copy ~100 MB at a million complaints for no benefit here.
     return pd.DataFrame({c: out[c] for c in OUTPUT_COLUMNS}, copy=False)
-
-
-_EMPTY_DTYPES = {
-    "rows": np.int64,
-    "stage": np.int8,
-    "owner": np.int8,
-    "started_at": "datetime64[us]",
-    "deadline": "datetime64[us]",
-    "ended_at": "datetime64[us]",
-    "estimated": bool,
-    "state": np.int8,
-    "limit_days": float,
-    "limit_hours": float,
-    "working_days_elapsed": float,
-    "working_days_over": float,
-}
 
 
 def _as_of(as_of: pd.Timestamp) -> np.datetime64:

@@ -48,11 +48,20 @@ def weekly_trend(
     """On-time rate by week of receipt (local Monday), judged as of ``as_of``: columns week,
     complaints, decided, on_time, on_time_rate. ``complaints``: those received in the window."""
     if complaints.empty:
-        return pd.DataFrame(columns=["week", "complaints", "decided", "on_time", "on_time_rate"])
+        return trend_rows(pd.DataFrame())
     clock = stage_clock(complaints, policy, cal, as_of)
-    g = group_metrics(complaints, clock, ("week",), as_of, cal, policy.timezone)
-    g = g.rename(columns={"group": "week"}).sort_values("week")
-    return g[["week", "complaints", "decided", "on_time", "on_time_rate"]].reset_index(drop=True)
+    return trend_rows(group_metrics(complaints, clock, ("week",), as_of, cal, policy.timezone))
+
+
+TREND_COLUMNS = ["week", "complaints", "decided", "on_time", "on_time_rate"]
+
+
+def trend_rows(by_week: pd.DataFrame) -> pd.DataFrame:
+    """Group metrics by ("week",) as the trend's rows (weekly_trend, service.weekly_trend_for)."""
+    if by_week.empty:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    g = by_week.rename(columns={"group": "week"}).sort_values("week")
+    return g[TREND_COLUMNS].reset_index(drop=True)
 
 
 def _pct(x: float) -> str:

@@ -7,6 +7,7 @@ dropped, not quarantined: exports often repeat a row, and the repeat carries not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,9 +48,14 @@ class Checked:
     duplicates: int
 
 
-def _add(reasons: pd.Series, mask: pd.Series, text: pd.Series | str) -> pd.Series:
+def _add(reasons: pd.Series, mask: pd.Series | np.ndarray, text: pd.Series | str | Callable[[], pd.Series]) -> pd.Series:
+    """Append the reason ``text`` to the rows in ``mask``. A callable ``text`` is only built when
+    some row needs it: most files have no bad rows, and building a million reason strings to
+    throw them away cost a second per import."""
     if not mask.any():
         return reasons
+    if callable(text):
+        text = text()
     piece = text if isinstance(text, str) else text.astype("str")
     addition = pd.Series(piece, index=reasons.index).where(mask, "")
     joined = reasons.where(reasons == "", reasons + "; ") + addition
@@ -70,20 +76,27 @@ def infer_status(frame: pd.DataFrame) -> pd.Series:
 
 
 def check_rows(parsed: ParsedFile) -> Checked:
-    f = parsed.frame.copy()
+    f = parsed.frame.copy(deep=False)  # copy-on-write: the parsed frame is never changed
     f["_line"] = parsed.line_numbers.to_numpy()
     # Files without a status column: derive it from the stage times.
     no_status_given = f["status_raw"].isna() & f["status"].isna()
     if no_status_given.any():
         f.loc[no_status_given, "status"] = infer_status(f.loc[no_status_given])
 
-    # 1. Exact duplicate rows (same canonical content): count, keep the first.
-    digest = pd.util.hash_pandas_object(f[_CONTENT], index=False)
-    dup = digest.duplicated(keep="first").to_numpy()
+    # 1. Exact duplicate rows (same canonical content): count, keep the first. Rows that repeat
+    # each other share their id (or both lack one), so only those rows need their content hashed.
+    dup = np.zeros(len(f), dtype=bool)
+    maybe = (f["source_id"].duplicated(keep=False) | f["source_id"].isna()).to_numpy()
+    if maybe.sum() > 1:
+        digest = pd.util.hash_pandas_object(f.loc[maybe, list(_CONTENT)], index=False)
+        dup[maybe] = digest.duplicated(keep="first").to_numpy()
     duplicates = int(dup.sum())
-    f = f.loc[~dup]
-    raw = parsed.raw.loc[~dup]
-    values = {k: v.loc[~dup] for k, v in parsed.raw_values.items()}
+    raw = parsed.raw
+    values = dict(parsed.raw_values)
+    if duplicates:
+        f = f.loc[~dup]
+        raw = raw.loc[~dup]
+        values = {k: v.loc[~dup] for k, v in values.items()}
 
     reasons = pd.Series("", index=f.index, dtype="str")
     reasons = _add(reasons, f["source_id"].isna(), "missing_id")
@@ -91,29 +104,31 @@ def check_rows(parsed: ParsedFile) -> Checked:
         text = values.get(field)
         if text is not None:
             bad = f[field].isna() & text.notna()
-            reasons = _add(reasons, bad, "bad_time:" + field + "=" + text.fillna("").str.slice(0, 40))
+            reasons = _add(reasons, bad, lambda: "bad_time:" + field + "=" + text.fillna("").str.slice(0, 40))
     rec_missing = f["received_at"].isna()
     rec_text = values.get("received_at")
     if rec_text is not None:
         rec_missing = rec_missing & rec_text.isna()
     reasons = _add(reasons, rec_missing, "missing_received_at")
+    # Plain numpy instants: NaT compares False, like the missing times it stands for.
+    t = {c: f[c].to_numpy(dtype="datetime64[us]") for c in STAGE_TIMES}
     for field in STAGE_TIMES[1:]:
-        early = (f[field] < f["received_at"]).fillna(False)
+        early = t[field] < t["received_at"]
         code = "resolved_before_received" if field == "resolved_at" else "before_received:" + field
         reasons = _add(reasons, early, code)
     # Stage order after receipt: verified <= dispatched <= first response <= resolved.
     order = ["verified_at", "dispatched_at", "first_response_at", "resolved_at"]
     for a_i, a in enumerate(order):
         for b in order[a_i + 1 :]:
-            wrong = (f[b] < f[a]).fillna(False) & ~(f[b] < f["received_at"]).fillna(False)
+            wrong = (t[b] < t[a]) & ~(t[b] < t["received_at"])
             reasons = _add(reasons, wrong, f"stage_order:{b}<{a}")
     unknown = f["status"].isna() & f["status_raw"].notna()
-    reasons = _add(reasons, unknown, "unknown_status=" + f["status_raw"].fillna(""))
+    reasons = _add(reasons, unknown, lambda: "unknown_status=" + f["status_raw"].fillna(""))
     for field in ("lat", "lon", "rating", "redispatch_count"):
         text = values.get(field)
         if text is not None:
             bad = f[field].isna() & text.notna()
-            reasons = _add(reasons, bad, "bad_number:" + field + "=" + text.fillna("").str.slice(0, 40))
+            reasons = _add(reasons, bad, lambda: "bad_number:" + field + "=" + text.fillna("").str.slice(0, 40))
     rating = f["rating"].astype("float64")
     reasons = _add(reasons, ((rating < 1) | (rating > 5)).fillna(False), "rating_out_of_range")
     lat, lon = f["lat"], f["lon"]
@@ -123,10 +138,18 @@ def check_rows(parsed: ParsedFile) -> Checked:
     reasons = _add(reasons, (f["redispatch_count"].astype("float64") < 0).fillna(False), "negative_redispatch")
 
     # 2. An id seen twice with different content: we cannot tell which is right, keep neither.
-    conflict = f["source_id"].notna() & f["source_id"].duplicated(keep=False)
-    reasons = _add(reasons, conflict, "duplicate_id_conflict")
+    repeated = maybe[~dup] if duplicates else maybe  # "duplicated or missing", computed above
+    if repeated.any():
+        conflict = f["source_id"].notna() & f["source_id"].duplicated(keep=False)
+        reasons = _add(reasons, conflict, "duplicate_id_conflict")
 
-    bad_mask = reasons != ""
+    bad_mask = (reasons != "").to_numpy()
+    if not bad_mask.any():
+        good = f.drop(columns="_line").reset_index(drop=True)
+        good["redispatch_count"] = good["redispatch_count"].fillna(0)
+        empty = pd.DataFrame({"row_number": pd.Series(dtype="int64"), "source_id": pd.Series(dtype="str"),
+                              "raw": pd.Series(dtype=object), "reasons": pd.Series(dtype="str")})
+        return Checked(good=good, bad=empty, duplicates=duplicates)
     bad = pd.DataFrame(
         {
             "row_number": f.loc[bad_mask, "_line"].astype("int64"),

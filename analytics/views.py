@@ -17,9 +17,9 @@ from analytics.league import League, breaches, group_metrics
 from analytics.periods import Period, iso_week
 from analytics.policy import load_policy
 from analytics.queries import complaints_received
-from analytics.service import league_for, short_names  # noqa: F401 - short_names is used by pages
+from analytics.service import clock_in_store, league_for, short_names, weekly_trend_for  # noqa: F401 - short_names: pages
 from analytics.sla import policy_calendar, stage_clock
-from analytics.summary import Kpi, headline, kpis, weekly_trend
+from analytics.summary import Kpi, headline, kpis
 
 TREND_WEEKS = 12  # the Ringkasan trend: a quarter of weekly points reads well on a phone
 TOP_N = 5
@@ -56,9 +56,7 @@ def _trend_window(period: Period) -> Period:
 def on_time_trend(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: str | None) -> pd.DataFrame:
     """summary.weekly_trend over the TREND_WEEKS whole weeks ending with ``period`` (Ringkasan and
     the review pack's chart)."""
-    pol = load_policy(policy)
-    window = _trend_window(period)
-    return weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone)), pol, policy_calendar(pol), as_of)
+    return weekly_trend_for(con, _trend_window(period), as_of, load_policy(policy))
 
 
 def _units(opd: League, camat: League) -> pd.DataFrame:
@@ -121,7 +119,7 @@ def unit_view(
     filters = {"unit": [name]}
     cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
     window = _trend_window(period)
-    trend = weekly_trend(complaints_received(con, *window.utc_bounds(pol.timezone), filters), pol, cal, as_of)
+    trend = weekly_trend_for(con, window, as_of, pol, filters)
     clock = stage_clock(cur, pol, cal, as_of)
     open_b = breaches(clock, ("open_overdue", "at_risk"))
     open_b = open_b[open_b["owner_kind"] == "unit"].reset_index(drop=True)
@@ -198,16 +196,16 @@ def weekly_review(
     moved = units[units["rank_change"].notna()]
     up = moved[moved["rank_change"] > 0].sort_values("rank_change", ascending=False).head(TOP_N)
     down = moved[moved["rank_change"] < 0].sort_values("rank_change").head(TOP_N)
-    cal = policy_calendar(pol)
     lo, hi = period.utc_bounds(pol.timezone)
     # Everything still inside its clock during the week: received up to 90 days before it ends.
-    recent = complaints_received(con, lo - pd.Timedelta(days=REVIEW_LOOKBACK_DAYS), hi, unit_scope=unit_scope)
-    clock = stage_clock(recent, pol, cal, at)
+    # Only the rows the review lists (breached or still open) come out of the store.
+    clock = clock_in_store(con, lo - pd.Timedelta(days=REVIEW_LOOKBACK_DAYS), hi, at, pol,
+                           ("late", "open_overdue", "at_risk", "open"), unit_scope=unit_scope)
     b = breaches(clock, ("late", "open_overdue"))
     new = b[(b["deadline"] >= lo) & (b["deadline"] < hi)].reset_index(drop=True)
     open_unit = clock[(clock["owner_kind"] == "unit") & clock["ended_at"].isna() & clock["started_at"].notna()
                       & clock["state"].astype("str").isin(["open", "at_risk", "open_overdue"])]
-    oldest = open_unit.sort_values("started_at").head(OLDEST_N).reset_index(drop=True)
+    oldest = open_unit.sort_values("started_at", kind="stable").head(OLDEST_N).reset_index(drop=True)
     return WeeklyReview(week=week.upper(), period=period, opd=opd, camat=camat, movers_up=up.reset_index(drop=True),
                         movers_down=down.reset_index(drop=True), new_breaches=new, oldest_open=oldest)
 

@@ -163,3 +163,57 @@ def test_demo_breaches_match_plain_pandas(demo_con):
     got = set(b.loc[b["state"].isin(["late", "open_overdue"]), "id"])
     assert got == want and len(want) > 0
     assert b["working_days_over"].is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("by", ["opd", "camat", "kecamatan", "verifikator"])
+def test_store_league_equals_the_league_over_frames(demo_con, by):
+    """service.league_for runs the metric SQL inside the store; compute_league runs it over
+    frames loaded with complaints_received. Same complaints, same numbers, same order."""
+    from analytics.league import compute_league
+    from analytics.periods import Period
+    from analytics.queries import complaints_received
+    from analytics.ranking import load_ranking_settings
+    from analytics.service import league_for
+
+    as_of = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
+    period = Period(pd.Timestamp("2025-10-01").date(), pd.Timestamp("2025-10-31").date())
+    pol = load_policy("lapor-aa-bekasi")
+    store = league_for(demo_con, by=by, period=period, as_of=as_of, policy=pol)
+    frames = compute_league(
+        complaints_received(demo_con, *period.utc_bounds(TZ)),
+        complaints_received(demo_con, *period.previous().utc_bounds(TZ)),
+        by=by, period=period, as_of=as_of, policy=pol, cal=policy_calendar(pol), settings=load_ranking_settings(),
+    )
+    got, want = store.table.drop(columns="short"), frames.table
+    assert len(got) > 0
+    pd.testing.assert_frame_equal(got, want)
+    pd.testing.assert_series_equal(store.regency, frames.regency, check_names=False)
+    pd.testing.assert_series_equal(store.previous_regency, frames.previous_regency, check_names=False)
+
+
+def test_store_trend_and_breaches_equal_their_frame_versions(demo_con):
+    """weekly_trend_for and breaches_for run in the store; over frames the same functions must
+    give the same rows (the one clock and metric SQL either way)."""
+    from analytics.league import breaches
+    from analytics.periods import Period
+    from analytics.queries import complaints_received
+    from analytics.service import breaches_for, weekly_trend_for
+    from analytics.summary import weekly_trend
+
+    as_of = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
+    window = Period(pd.Timestamp("2025-08-25").date(), pd.Timestamp("2025-11-16").date())
+    pol = load_policy("sp4n-lapor")
+    frame = complaints_received(demo_con, *window.utc_bounds(TZ))
+    want = weekly_trend(frame, pol, policy_calendar(pol), as_of)
+    assert len(want) == 12
+    pd.testing.assert_frame_equal(weekly_trend_for(demo_con, window, as_of, pol), want)
+
+    got = breaches_for(demo_con, period=window, as_of=as_of, policy=pol)
+    plain = breaches(stage_clock(frame, pol, policy_calendar(pol), as_of))
+    assert len(got) == len(plain) > 0
+    key = ["id", "stage"]
+    got_sorted = got.sort_values(key).reset_index(drop=True)
+    plain_sorted = plain.rename(columns={"source_id": "id"}).sort_values(key).reset_index(drop=True)
+    for col in ("state", "deadline", "started_at", "ended_at", "unit_code", "kecamatan", "received_at"):
+        pd.testing.assert_series_equal(got_sorted[col], plain_sorted[col], check_dtype=False)
+    np.testing.assert_array_equal(got_sorted["working_days_over"], plain_sorted["working_days_over"])

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.model import CANONICAL_COLUMNS
 
@@ -39,29 +41,45 @@ class ParsedFile:
     unit_aliases: dict[str, str] = field(default_factory=dict)
 
 
+_STR = pd.StringDtype(na_value=float("nan"))  # pandas 3's default str dtype
+
+
 def empty_canonical(n: int) -> pd.DataFrame:
     """A frame of ``n`` rows with every canonical column, all NA, in the stored dtypes."""
     from analytics.model import ESTIMATED_FLAGS, STAGE_TIMES
 
+    # One all-missing column per type, shared (copy-on-write keeps them apart once written):
+    # building thirty million-row columns one by one took 0.4 s per import.
+    nat = pd.Series(np.full(n, np.datetime64("NaT", "us"))).dt.tz_localize("UTC")
+    false = pd.Series(np.zeros(n, dtype=bool))
+    nan = pd.Series(np.full(n, np.nan))
+    int_na = pd.Series(pd.array(np.zeros(n, dtype=np.int64), dtype="Int64", copy=False)).where(false)
+    text_na = pd.Series(pa.nulls(n, pa.large_string()).to_pandas(types_mapper={pa.large_string(): _STR}.get))
     cols: dict[str, object] = {}
     for c in CANONICAL_COLUMNS:
         if c in STAGE_TIMES:
-            cols[c] = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
+            cols[c] = nat
         elif c in ESTIMATED_FLAGS.values() or c in ("anonymous", "confidential"):
-            cols[c] = pd.Series(False, index=range(n), dtype="bool")
+            cols[c] = false
         elif c in ("lat", "lon"):
-            cols[c] = pd.Series(np.nan, index=range(n), dtype="float64")
+            cols[c] = nan
         elif c in ("rating", "redispatch_count"):
-            cols[c] = pd.Series(pd.NA, index=range(n), dtype="Int64")
+            cols[c] = int_na
         else:
-            cols[c] = pd.Series(pd.NA, index=range(n), dtype="str")
+            cols[c] = text_na
     return pd.DataFrame(cols)
 
 
 def to_float(text: pd.Series) -> pd.Series:
     """Numbers as exports write them: ``-6.2345`` or ``-6,2345`` (Indonesian decimal comma)."""
     cleaned = text.str.strip().str.replace(",", ".", regex=False)
-    return pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    try:
+        # Arrow's cast is several times faster than to_numeric; any value it cannot read fails
+        # the whole cast, and to_numeric then decides value by value.
+        fast = pc.cast(pa.array(cleaned.array, type=pa.string()), pa.float64())
+        return pd.Series(fast.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+        return pd.to_numeric(cleaned, errors="coerce").astype("float64")
 
 
 # Integers beyond this are not ratings or counts, and past 2**63 the cast to Int64 fails.
