@@ -14,6 +14,7 @@ from analytics.policy import SlaPolicy, load_policy
 from analytics.queries import filter_clause, scope_clause
 from analytics.ranking import RankingSettings, load_ranking_settings
 from analytics.sla import policy_calendar, store_stage_clock
+from analytics.textfmt import round_half_up
 from analytics.workcal import WorkCalendar
 
 LEAGUE_COLUMNS = (
@@ -107,16 +108,22 @@ def short_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(zip(units["code"], units["short_name"]))
 
 
+def _half_up(values: pd.Series, decimals: int = 1) -> pd.Series:
+    # The way the dashboard's labels round (textfmt.round_half_up), not numpy's half-to-even:
+    # 13 of 16 on time is 81,3% on the page, so it must be 81.3 in the CLI and the exports too.
+    return values.map(lambda v: v if pd.isna(v) else round_half_up(float(v), decimals)).astype("float64")
+
+
 def league_rows(league: League) -> pd.DataFrame:
     """The league as the CLI and exports publish it (LEAGUE_COLUMNS; rates as percentages)."""
     t = league.table
     out = pd.DataFrame({
         "unit": t["group"], "unit_code": t["group_code"],
         **{c: t[c] for c in ("complaints", "decided", "on_time", "late", "open_overdue", "at_risk")},
-        "on_time_pct": (100 * t["on_time_rate"]).round(1),
-        "adjusted_on_time_pct": (100 * t["adjusted_on_time_rate"]).round(1),
-        "median_response_days": t["median_response_days"].round(1),
-        "p90_response_days": t["p90_response_days"].round(1),
+        "on_time_pct": _half_up(100 * t["on_time_rate"]),
+        "adjusted_on_time_pct": _half_up(100 * t["adjusted_on_time_rate"]),
+        "median_response_days": _half_up(t["median_response_days"]),
+        "p90_response_days": _half_up(t["p90_response_days"]),
         "score": t["score"], "rank": t["rank"], "tier": t["tier"], "rank_change": t["rank_change"],
         "funnel": t["funnel"],
     })

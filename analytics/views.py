@@ -64,14 +64,22 @@ def _units(opd: League, camat: League) -> pd.DataFrame:
     return t
 
 
+def best_and_worst(ranked: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``n`` best and ``n`` worst ranked units (best first / worst first). With fewer than
+    2n ranked units the league is split in two halves instead (an odd middle unit counts as best),
+    so no unit is named both best and worst on the same screen."""
+    order = ranked.sort_values(["score", "complaints"], ascending=[False, False])
+    n_best, n_worst = min(n, (len(order) + 1) // 2), min(n, len(order) // 2)
+    worst = order.tail(n_worst).sort_values(["score", "complaints"], ascending=[True, False]) if n_worst else order.head(0)
+    return order.head(n_best), worst
+
+
 def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: str | None) -> Overview:
     """Ringkasan: KPIs with change, best/worst units, most overdue, weekly trend, the sentence."""
     opd = _league(con, "opd", period, as_of, policy)
     camat = _league(con, "camat", period, as_of, policy)
     units = _units(opd, camat)
-    ranked = units[units["ranked"]].sort_values(["score", "complaints"], ascending=[False, False])
-    best = ranked.head(TOP_N)
-    worst = ranked.sort_values(["score", "complaints"], ascending=[True, False]).head(TOP_N)
+    best, worst = best_and_worst(units[units["ranked"]], TOP_N)
     overdue = units[units["open_overdue"] > 0].sort_values("open_overdue", ascending=False).head(TOP_N)
     trend = on_time_trend(con, period, as_of, policy)
     return Overview(
