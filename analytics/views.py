@@ -68,10 +68,11 @@ def best_and_worst(ranked: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataF
     """The ``n`` best and ``n`` worst ranked units (best first / worst first). With fewer than
     2n ranked units the league is split in two halves instead (an odd middle unit counts as best),
     so no unit is named both best and worst on the same screen."""
-    order = ranked.sort_values(["score", "complaints"], ascending=[False, False])
-    n_best, n_worst = min(n, (len(order) + 1) // 2), min(n, len(order) // 2)
-    worst = order.tail(n_worst).sort_values(["score", "complaints"], ascending=[True, False]) if n_worst else order.head(0)
-    return order.head(n_best), worst
+    n_best, n_worst = min(n, (len(ranked) + 1) // 2), min(n, len(ranked) // 2)
+    # Among equal scores the busier unit comes first in both lists: it affects more citizens.
+    best = ranked.sort_values(["score", "complaints"], ascending=[False, False]).head(n_best)
+    worst = ranked.drop(best.index).sort_values(["score", "complaints"], ascending=[True, False]).head(n_worst)
+    return best, worst
 
 
 def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: str | None) -> Overview:

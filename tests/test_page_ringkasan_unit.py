@@ -79,7 +79,7 @@ def test_ringkasan_demo(demo_db):
     for link in links:
         assert link.proto.page.endswith("unit") or "unit" in link.proto.page
         assert "unit=" in link.proto.query_string
-    assert [s.value for s in at.subheader][:2] == ["Terbaik 5", "Terburuk 5"]
+    assert [s.value for s in at.subheader][:2] == ["Terbaik", "Terburuk"]
     charts = _all(at, "plotly_chart")
     assert len(charts) == 2  # most overdue + weekly trend
     specs = [json.loads(c.proto.spec) for c in charts]
@@ -93,7 +93,7 @@ def test_ringkasan_english(demo_db):
     assert not at.exception, at.exception
     assert [e.value for e in at.title] == ["Overview"]
     assert "This period" in _texts(at)
-    assert [s.value for s in at.subheader][:2] == ["Best 5", "Worst 5"]
+    assert [s.value for s in at.subheader][:2] == ["Best", "Worst"]
     assert at.metric[0].label == "Complaints"
 
 

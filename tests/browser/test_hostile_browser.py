@@ -52,7 +52,7 @@ def test_hostile_data_shows_as_text(hostile_url, open_page):
     page = open_page("phone")
     page.goto(f"{hostile_url}/ringkasan")
     wait_for_app(page)
-    page.get_by_text("Terburuk 5").first.wait_for(timeout=30_000)
+    page.get_by_text("Terburuk", exact=True).first.wait_for(timeout=30_000)
     got = _check(page, "ringkasan")
     assert 'Dinas <img id="pwned" src=x onerror="window.__pantau_pwned=2">' in got["text"]  # shown literally
     name = hostile_unit_names()[0]
