@@ -51,6 +51,7 @@ with panel(t("tinjauan.kpis"), title=True):
     cards = st.grid(2, min_column_width=140)
     for name, value, delta, colour, arrow in lu.kpi_cards(review.opd.regency, review.opd.previous_regency, ctx.lang):
         cards.metric(name, value, delta, delta_color=colour, delta_arrow=arrow)
+    st.caption(t("tinjauan.kpis.about"))
 
 with panel(t("tinjauan.movers"), title=True):
     if review.movers_up.empty and review.movers_down.empty:
@@ -60,6 +61,7 @@ with panel(t("tinjauan.movers"), title=True):
             st.markdown(f"**{t(key)}**\n\n" + movers(frame))
 
 with panel(t("tinjauan.new_breaches"), title=True):
+    st.caption(t("tinjauan.new_breaches.about"))
     if review.new_breaches.empty:
         st.info(t("tinjauan.no_breaches"))
     else:

@@ -92,7 +92,7 @@ def bupati_digest(pack: ReviewPack) -> str:
     """The regency in one message: headline figures, three worst and three most improved units,
     new breaches and commitments."""
     lines = _header(pack, "Tinjauan Kinerja Pengaduan")
-    lines += ["", "*Angka utama* (dibanding minggu lalu)"]
+    lines += ["", "*Angka utama*: aduan yang masuk minggu ini, dinilai per akhir minggu (dibanding minggu lalu)"]
     lines += [f"- {kpi_line(k.metric, k.value, k.previous)}" for k in pack.kpis]
     lines += ["", f"*{WORST_N} unit terlemah* (skor terendah)"]
     worst = worst_units(pack)
@@ -109,7 +109,8 @@ def bupati_digest(pack: ReviewPack) -> str:
         lines.append(f"{i}. {pack.name(r.unit_code, r.unit)}: {rank_move(r.rank_change)} ke peringkat "
                      f"{fmt_int(r.rank)} {KIND_LABELS[r.kind]}, skor {fmt_num(r.score, 1)}")
     new = pack.review.new_breaches
-    lines += ["", f"*Pelanggaran baru*: {fmt_int(len(new))} tahap melewati batas waktunya minggu ini."]
+    lines += ["", f"*Pelanggaran baru*: {fmt_int(len(new))} tahap yang batas waktunya jatuh minggu ini terlewati "
+                          "(termasuk aduan dari minggu-minggu sebelumnya)."]
     lines += _commitment_lines(pack)
     lines += _footer(pack)
     return fit("\n".join(lines))

@@ -213,7 +213,10 @@ def story(pack: ReviewPack) -> list:
         _p("Peringkat OPD", H2), *_league(pack, pack.opd_rows),
         _p("Peringkat camat", H2), *_league(pack, pack.camat_rows),
         _p("Catatan per unit", H2), _verdicts(pack),
-        _p("Pelanggaran baru minggu ini", H2), *_new_breaches(pack),
+        _p("Pelanggaran baru minggu ini", H2),
+        _p("Tahap yang batas waktunya jatuh minggu ini dan terlewati, dari aduan yang masuk sampai 90 hari "
+           "sebelumnya. Angka utama di atas hanya menilai aduan yang masuk minggu ini.", SMALL),
+        *_new_breaches(pack),
         KeepTogether([_p("Sepuluh aduan terbuka tertua", H2), *_oldest(pack)]),
         KeepTogether([_p("Komitmen", H2), *_commitments(pack)]),
         Spacer(1, 6),
