@@ -23,7 +23,8 @@ wanted = st.query_params.get("minggu")
 options, problem = lu.week_choices(wanted, ctx.today)
 if problem:
     st.warning(t(f"tinjauan.{problem}", week=md_escape(wanted), when=ctx.fmt_datetime(ctx.as_of)))
-week = coded(st.selectbox, t("tinjauan.week"), options, key="minggu", default=options[0], filter_mode=None,
+week = coded(st.selectbox, t("tinjauan.week"), options, key="minggu", default=lu.default_week(options, ctx.today),
+             filter_mode=None,
              format_func=functools.partial(lu.week_label, lang=ctx.lang))
 policy = policy_selector(lang=ctx.lang)
 shorts = ctx.query(views.short_names)

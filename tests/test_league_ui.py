@@ -126,3 +126,15 @@ def test_downloads_escape_formulas():
     units = [row[0] for row in csv.reader(io.StringIO(raw.decode("utf-8-sig")))][1:]
     # The same escaping as every other download (it used to write these cells as they were).
     assert units == ["'=HYPERLINK(\"http://x\")", "'+62 812", "'-1+1", "'@SUM(A1)", "Dinas"]
+
+
+def test_review_opens_on_the_last_complete_week():
+    from datetime import date
+
+    from ui.league_ui import default_week, recent_weeks
+
+    thursday = date(2025, 11, 20)  # inside 2025-W47 (17-23 Nov): that week is still running
+    assert default_week(recent_weeks(thursday, 12), thursday) == "2025-W46"
+    sunday = date(2025, 11, 23)  # the last day of W47: the week is complete
+    assert default_week(recent_weeks(sunday, 12), sunday) == "2025-W47"
+    assert default_week(["2025-W47"], thursday) == "2025-W47"  # nothing else to offer

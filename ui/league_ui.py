@@ -216,6 +216,16 @@ def week_choices(wanted: str | None, last_day: date, n: int = 12) -> tuple[list[
     return [*options, wanted.upper()], None
 
 
+def default_week(options: list[str], last_day: date) -> str:
+    """The week the review opens on: the last complete week. The week still running (it holds
+    ``last_day`` and has days left) is judged before most of its stages are due, so it is offered
+    but not chosen for the meeting."""
+    current = options[0]
+    if len(options) > 1 and iso_week(current).end > last_day:
+        return options[1]
+    return current
+
+
 def week_label(week: str, lang: str = "id") -> str:
     """``2025-W46`` -> ``Minggu 46 · 10–16 Nov 2025`` (months/years shown where they differ)."""
     p = iso_week(week)
