@@ -70,8 +70,10 @@ def best_and_worst(ranked: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataF
     so no unit is named both best and worst on the same screen."""
     n_best, n_worst = min(n, (len(ranked) + 1) // 2), min(n, len(ranked) // 2)
     # Among equal scores the busier unit comes first in both lists: it affects more citizens.
-    best = ranked.sort_values(["score", "complaints"], ascending=[False, False]).head(n_best)
-    worst = ranked.drop(best.index).sort_values(["score", "complaints"], ascending=[True, False]).head(n_worst)
+    # Then by name, so the same store always shows the same lists.
+    best = ranked.sort_values(["score", "complaints", "group"], ascending=[False, False, True]).head(n_best)
+    worst = ranked.drop(best.index).sort_values(["score", "complaints", "group"],
+                                                ascending=[True, False, True]).head(n_worst)
     return best, worst
 
 

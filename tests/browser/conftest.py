@@ -7,18 +7,15 @@ a demo store built once per session, `streamlit run dashboard.py` on a free loop
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.browser.server import ROOT, free_port, serve
+
+_free_port = free_port  # the name other browser tests import
+
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"  # git-ignored
 DEMO_END = "2025-11-20T12:00:00+07:00"
@@ -55,12 +52,6 @@ def _need_browser() -> None:
         pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory) -> Path:
     """A small demo store (3 000 synthetic Kab. Bekasi complaints ending 20 Nov 2025 12.00 WIB).
@@ -84,37 +75,9 @@ def demo_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def app_url(demo_store, tmp_path_factory):
-    """Start the dashboard on a free loopback port with PANTAU_DB set; stop it afterwards."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
-    env = {**os.environ, "PANTAU_DB": str(demo_store)}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
-             "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-             "--server.fileWatcherType=none"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 45
-        while True:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start (exit {proc.poll()}):\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
+    """The dashboard on the demo store for the whole session (tests/browser/server.py)."""
+    with serve(demo_store, tmp_path_factory.mktemp("browser-log") / "streamlit.log") as (url, _proc):
         yield url
-    finally:
-        proc.terminate()  # our own process, by its handle; nothing else is touched
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,13 @@
-"""A dashboard server of a test's own, on a store of its own (the shared ``app_url`` serves the
-demo store for the whole session and must not be stopped or written to).
-
-Same command as tests/browser/conftest.py; only the process started here is stopped.
+"""Starting and stopping a dashboard server for a browser test: ``streamlit run dashboard.py`` on a
+free loopback port with its own store (and, for the login tests, its own secrets and users file).
+The shared ``app_url`` fixture (conftest.py) serves the demo store for the whole session; tests that
+write or need another configuration start their own here. Only the process started here is stopped.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -17,21 +18,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ROOT, _free_port
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @contextmanager
-def serve(db: Path, log_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``streamlit run dashboard.py`` with PANTAU_DB=db on a free loopback port; yields (url, process).
-    The caller may stop the process early (``stop(proc)``) to release the store."""
-    port = _free_port()
-    env = {**os.environ, "PANTAU_DB": str(db)}
+def serve(db: Path, log_path: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = (),
+          port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The dashboard with PANTAU_DB=db (plus ``env``, extra ``args`` for streamlit run) on ``port``
+    or a free loopback port; yields (url, process). The caller may stop the process early
+    (``stop(proc)``) to release the store."""
+    port = port or free_port()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
              "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-             "--server.fileWatcherType=none"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+             "--server.fileWatcherType=none", *args],
+            cwd=ROOT, env={**os.environ, "PANTAU_DB": str(db), **(env or {})}, stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -10,18 +10,14 @@ client id and callback, while no complaint data is on the page before login.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.browser.conftest import ROOT, _free_port, _need_browser, full_page_shot, wait_for_app, SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, _free_port, _need_browser, full_page_shot, wait_for_app
+from tests.browser.server import serve
 
 pytestmark = pytest.mark.browser
 
@@ -97,35 +93,9 @@ def login_app(keycloak, tmp_path_factory):
     )
     users = tmp / "pantau-users.toml"
     users.write_text(users_toml(), encoding="utf-8")
-    env = {**os.environ, "PANTAU_DB": str(db), "PANTAU_USERS": str(users)}
-    log_path = tmp / "streamlit.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
-             "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-             "--server.fileWatcherType=none", f"--secrets.files={secrets}"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 45
-        while True:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start (exit {proc.poll()}):\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
+    with serve(db, tmp / "streamlit.log", env={"PANTAU_USERS": str(users)}, args=(f"--secrets.files={secrets}",),
+               port=port) as (url, _proc):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def test_real_data_asks_for_login_and_masuk_goes_to_keycloak(login_app, keycloak, open_page):
