@@ -13,11 +13,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.league import League, breaches, group_metrics
+from analytics.league import League, breaches, check_grouping
 from analytics.periods import Period, iso_week
 from analytics.policy import load_policy
-from analytics.queries import complaints_received
-from analytics.service import clock_in_store, league_for, short_names, weekly_trend_for  # noqa: F401 - short_names: pages
+from analytics.queries import complaints_received, count_without_kecamatan, desa_counts, placed_points
+from analytics.service import (  # noqa: F401 - short_names: pages
+    clock_in_store, league_for, short_names, store_group_metrics, weekly_trend_for,
+)
 from analytics.sla import policy_calendar, stage_clock
 from analytics.summary import Kpi, headline, kpis
 
@@ -163,15 +165,13 @@ def map_view(
     the points (one per complaint) are only that unit's, read with the scope in SQL; the area
     figures stay regency-wide."""
     pol = load_policy(policy)
-    cal = policy_calendar(pol)
-    cur = complaints_received(con, *period.utc_bounds(pol.timezone))
-    clock = stage_clock(cur, pol, cal, as_of)
-    kec = group_metrics(cur, clock, "kecamatan", as_of, cal, pol.timezone)
-    desa = cur[cur["desa_code"].notna()].groupby(["desa_code", "desa"]).size().rename("complaints").reset_index()
-    own = cur if unit_scope is None else complaints_received(con, *period.utc_bounds(pol.timezone), unit_scope=unit_scope)
-    pts = own.loc[own["lat"].notna() & own["lon"].notna(), ["lat", "lon", "kecamatan", "status"]]
-    return MapView(kecamatan=kec, desa=desa, points=pts.head(POINTS_LIMIT).reset_index(drop=True),
-                   unplaced=int(cur["kecamatan_code"].isna().sum()))
+    bounds = period.utc_bounds(pol.timezone)
+    # Everything here is computed in the store: one row per kecamatan / desa and at most
+    # POINTS_LIMIT points come back, never the period's complaints.
+    kec, _ = store_group_metrics(con, "kecamatan", period, as_of, pol, policy_calendar(pol))
+    pts = placed_points(con, *bounds, ("lat", "lon", "kecamatan", "status"), POINTS_LIMIT, unit_scope=unit_scope)
+    return MapView(kecamatan=kec, desa=desa_counts(con, *bounds), points=pts,
+                   unplaced=count_without_kecamatan(con, *bounds))
 
 
 @dataclass(frozen=True)
@@ -225,12 +225,12 @@ def analysis_table(
 ) -> pd.DataFrame:
     """Analisis: every registry metric grouped by one or two dimensions over filtered complaints."""
     pol = load_policy(policy)
-    cal = policy_calendar(pol)
-    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
-    if cur.empty:
+    # The metric SQL runs in the store: one row per group comes back, not the complaints.
+    dims = check_grouping(tuple(dims))
+    groups, regency = store_group_metrics(con, dims, period, as_of, pol, policy_calendar(pol), filters)
+    if regency.empty:  # no complaint matches the period and filters
         return pd.DataFrame()
-    clock = stage_clock(cur, pol, cal, as_of)
-    return group_metrics(cur, clock, tuple(dims), as_of, cal, pol.timezone)
+    return groups
 
 
 # One fixed query per filterable column: the column names are code, never input.
