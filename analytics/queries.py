@@ -133,3 +133,18 @@ def count_without_kecamatan(con: duckdb.DuckDBPyConnection, start_utc: pd.Timest
     """Complaints received in [start_utc, end_utc) with no matched kecamatan (not on the map)."""
     sql = "SELECT count(*) FROM complaints WHERE " + _RECEIVED_IN + " AND kecamatan_code IS NULL"
     return int(con.execute(sql, _bounds(start_utc, end_utc)).fetchall()[0][0])
+
+
+def counts_by(
+    con: duckdb.DuckDBPyConnection, start_utc: pd.Timestamp, end_utc: pd.Timestamp, column: str,
+    filters: dict[str, list[str]] | None = None,
+) -> pd.DataFrame:
+    """``column``, complaints: complaints received in [start_utc, end_utc) per value of a
+    FILTERABLE column (missing values as one NaN group, last), ordered by value."""
+    col = FILTERABLE.get(column)
+    if col is None:
+        raise ValueError(f"cannot count by {column!r}; allowed: {', '.join(FILTERABLE)}")
+    where, params = filter_clause(filters)
+    sql = (f'SELECT "{col}" AS "{column}", count(*) AS complaints FROM complaints WHERE ' + _RECEIVED_IN + where
+           + ' GROUP BY 1 ORDER BY 1 NULLS LAST')
+    return fetch_frame(con, sql, params | _bounds(start_utc, end_utc))

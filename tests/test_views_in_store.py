@@ -81,3 +81,26 @@ def test_analysis_table_is_empty_without_complaints_and_refuses_bad_dims(demo_co
     assert got.empty and list(got.columns) == []
     with pytest.raises(ValueError, match="group by one or two"):
         views.analysis_table(demo_con, PERIOD, AS_OF, None, None, ("category", "unit", "week"))
+
+
+def test_unit_view_equals_the_frame_computation(demo_con):
+    from analytics.league import breaches
+
+    busiest = demo_con.execute("SELECT unit_code FROM complaints GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchall()
+    got = views.unit_view(demo_con, busiest[0][0], PERIOD, AS_OF, "sp4n-lapor")
+    cur, clock, *_ = _frames(demo_con, PERIOD, {"unit": [got.unit]})
+    b = breaches(clock, ("open_overdue", "at_risk"))
+    want_b = b[b["owner_kind"] == "unit"].reset_index(drop=True)
+    assert len(want_b) > 0
+    pd.testing.assert_frame_equal(got.open_breaches, want_b)
+    for col, table in (("category", got.categories), ("channel", got.channels)):
+        want = cur.groupby(col, dropna=False).size().rename("complaints").reset_index()
+        pd.testing.assert_frame_equal(table, want.sort_values("complaints", ascending=False).reset_index(drop=True),
+                                      check_dtype=False)
+    placed = cur.loc[cur["lat"].notna() & cur["lon"].notna(), ["source_id", "lat", "lon", "status"]]
+    assert len(placed) > 0
+    pd.testing.assert_frame_equal(got.points, placed.reset_index(drop=True))
+    # Another unit's viewer: the same figures, none of the rows.
+    other = views.unit_view(demo_con, busiest[0][0], PERIOD, AS_OF, "sp4n-lapor", unit_scope="SOMEONE-ELSE")
+    assert other.rows_hidden and other.points.empty and other.open_breaches.empty
+    pd.testing.assert_frame_equal(other.categories, got.categories)
