@@ -148,3 +148,14 @@ def counts_by(
     sql = (f'SELECT "{col}" AS "{column}", count(*) AS complaints FROM complaints WHERE ' + _RECEIVED_IN + where
            + ' GROUP BY 1 ORDER BY 1 NULLS LAST')
     return fetch_frame(con, sql, params | _bounds(start_utc, end_utc))
+
+
+def count_received(
+    con: duckdb.DuckDBPyConnection, start_utc: pd.Timestamp, end_utc: pd.Timestamp,
+    filters: dict[str, list[str]] | None = None, unit_scope: str | None = None,
+) -> int:
+    """How many rows complaints_received would return for the same arguments, without reading them."""
+    where, params = filter_clause(filters)
+    scope, scope_params = scope_clause(unit_scope)
+    sql = "SELECT count(*) FROM complaints WHERE " + _RECEIVED_IN + where + scope
+    return int(con.execute(sql, params | scope_params | _bounds(start_utc, end_utc)).fetchall()[0][0])
