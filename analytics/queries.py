@@ -94,3 +94,68 @@ def data_bounds(con: duckdb.DuckDBPyConnection) -> tuple[pd.Timestamp | None, pd
         "SELECT min(received_at), max(received_at), (SELECT max(snapshot_at) FROM import_batches) FROM complaints"
     ).fetchall()[0]
     return tuple(None if v is None else pd.Timestamp(v).tz_convert("UTC") for v in row)  # type: ignore[return-value]
+
+
+_RECEIVED_IN = "received_at >= $lo AND received_at < $hi"
+
+
+def _bounds(start_utc: pd.Timestamp, end_utc: pd.Timestamp) -> dict[str, object]:
+    return {"lo": start_utc.to_pydatetime(), "hi": end_utc.to_pydatetime()}
+
+
+def placed_points(
+    con: duckdb.DuckDBPyConnection, start_utc: pd.Timestamp, end_utc: pd.Timestamp, columns: tuple[str, ...],
+    limit: int, filters: dict[str, list[str]] | None = None, unit_scope: str | None = None,
+) -> pd.DataFrame:
+    """The first ``limit`` complaints received in [start_utc, end_utc) that have coordinates, in
+    store order, with only ``columns`` (METRIC_COLUMNS names): what a map draws, without loading
+    the period's other rows."""
+    bad = [c for c in columns if c not in METRIC_COLUMNS]
+    if bad:
+        raise ValueError(f"not a metric column: {bad}")
+    where, params = filter_clause(filters)
+    scope, scope_params = scope_clause(unit_scope)
+    params |= scope_params | _bounds(start_utc, end_utc) | {"limit": int(limit)}
+    sql = ("SELECT " + ", ".join(f'"{c}"' for c in columns) + " FROM complaints WHERE " + _RECEIVED_IN
+           + " AND lat IS NOT NULL AND lon IS NOT NULL" + where + scope + " ORDER BY rowid LIMIT $limit")
+    return fetch_frame(con, sql, params)
+
+
+def desa_counts(con: duckdb.DuckDBPyConnection, start_utc: pd.Timestamp, end_utc: pd.Timestamp) -> pd.DataFrame:
+    """desa_code, desa, complaints: complaints received in [start_utc, end_utc) per known desa,
+    ordered by code and name."""
+    sql = ("SELECT desa_code, desa, count(*) AS complaints FROM complaints WHERE " + _RECEIVED_IN
+           + " AND desa_code IS NOT NULL AND desa IS NOT NULL GROUP BY desa_code, desa ORDER BY desa_code, desa")
+    return fetch_frame(con, sql, _bounds(start_utc, end_utc))
+
+
+def count_without_kecamatan(con: duckdb.DuckDBPyConnection, start_utc: pd.Timestamp, end_utc: pd.Timestamp) -> int:
+    """Complaints received in [start_utc, end_utc) with no matched kecamatan (not on the map)."""
+    sql = "SELECT count(*) FROM complaints WHERE " + _RECEIVED_IN + " AND kecamatan_code IS NULL"
+    return int(con.execute(sql, _bounds(start_utc, end_utc)).fetchall()[0][0])
+
+
+def counts_by(
+    con: duckdb.DuckDBPyConnection, start_utc: pd.Timestamp, end_utc: pd.Timestamp, column: str,
+    filters: dict[str, list[str]] | None = None,
+) -> pd.DataFrame:
+    """``column``, complaints: complaints received in [start_utc, end_utc) per value of a
+    FILTERABLE column (missing values as one NaN group, last), ordered by value."""
+    col = FILTERABLE.get(column)
+    if col is None:
+        raise ValueError(f"cannot count by {column!r}; allowed: {', '.join(FILTERABLE)}")
+    where, params = filter_clause(filters)
+    sql = (f'SELECT "{col}" AS "{column}", count(*) AS complaints FROM complaints WHERE ' + _RECEIVED_IN + where
+           + ' GROUP BY 1 ORDER BY 1 NULLS LAST')
+    return fetch_frame(con, sql, params | _bounds(start_utc, end_utc))
+
+
+def count_received(
+    con: duckdb.DuckDBPyConnection, start_utc: pd.Timestamp, end_utc: pd.Timestamp,
+    filters: dict[str, list[str]] | None = None, unit_scope: str | None = None,
+) -> int:
+    """How many rows complaints_received would return for the same arguments, without reading them."""
+    where, params = filter_clause(filters)
+    scope, scope_params = scope_clause(unit_scope)
+    sql = "SELECT count(*) FROM complaints WHERE " + _RECEIVED_IN + where + scope
+    return int(con.execute(sql, params | scope_params | _bounds(start_utc, end_utc)).fetchall()[0][0])

@@ -13,12 +13,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.league import League, breaches, group_metrics
+from analytics.league import League, breaches, check_grouping
 from analytics.periods import Period, iso_week
 from analytics.policy import load_policy
-from analytics.queries import complaints_received
-from analytics.service import clock_in_store, league_for, short_names, weekly_trend_for  # noqa: F401 - short_names: pages
-from analytics.sla import policy_calendar, stage_clock
+from analytics.queries import count_without_kecamatan, counts_by, desa_counts, placed_points
+from analytics.service import (  # noqa: F401 - short_names: pages
+    clock_in_store, league_for, short_names, store_group_metrics, weekly_trend_for,
+)
+from analytics.sla import policy_calendar
 from analytics.summary import Kpi, headline, kpis
 
 TREND_WEEKS = 12  # the Ringkasan trend: a quarter of weekly points reads well on a phone
@@ -126,20 +128,18 @@ def unit_view(
     league = _league(con, by, period, as_of, policy)
     mine = league.table[league.table["group"] == name]
     pol = load_policy(policy)
-    cal = policy_calendar(pol)
     filters = {"unit": [name]}
-    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
-    window = _trend_window(period)
-    trend = weekly_trend_for(con, window, as_of, pol, filters)
-    clock = stage_clock(cur, pol, cal, as_of)
-    open_b = breaches(clock, ("open_overdue", "at_risk"))
-    open_b = open_b[open_b["owner_kind"] == "unit"].reset_index(drop=True)
-    cats = cur.groupby("category", dropna=False).size().rename("complaints").reset_index()
-    chans = cur.groupby("channel", dropna=False).size().rename("complaints").reset_index()
-    pts = cur.loc[cur["lat"].notna() & cur["lon"].notna(), ["source_id", "lat", "lon", "status"]].head(POINTS_LIMIT)
+    bounds = period.utc_bounds(pol.timezone)
+    trend = weekly_trend_for(con, _trend_window(period), as_of, pol, filters)
+    # Counted and clocked in the store: only the unit's open breaches and map points come back.
+    cats = counts_by(con, *bounds, "category", filters)
+    chans = counts_by(con, *bounds, "channel", filters)
+    # The viewer's scope limits the complaint rows in SQL: another unit's viewer reads none.
     hidden = unit_scope is not None and unit_scope != (code or name)
-    if hidden:
-        open_b, pts = open_b.head(0), pts.head(0)
+    clock = clock_in_store(con, *bounds, as_of, pol, ("open_overdue", "at_risk"), filters, unit_scope=unit_scope)
+    open_b = breaches(clock, ("open_overdue", "at_risk"))
+    pts = placed_points(con, *bounds, ("source_id", "lat", "lon", "status"), POINTS_LIMIT, filters, unit_scope)
+    open_b = open_b[open_b["owner_kind"] == "unit"].reset_index(drop=True)
     return UnitView(
         unit=name, unit_code=code, kind=kind or "", row=mine.iloc[0] if len(mine) else None, regency=league.regency,
         league_size=int(league.table["ranked"].sum()), trend=trend, open_breaches=open_b,
@@ -165,15 +165,13 @@ def map_view(
     the points (one per complaint) are only that unit's, read with the scope in SQL; the area
     figures stay regency-wide."""
     pol = load_policy(policy)
-    cal = policy_calendar(pol)
-    cur = complaints_received(con, *period.utc_bounds(pol.timezone))
-    clock = stage_clock(cur, pol, cal, as_of)
-    kec = group_metrics(cur, clock, "kecamatan", as_of, cal, pol.timezone)
-    desa = cur[cur["desa_code"].notna()].groupby(["desa_code", "desa"]).size().rename("complaints").reset_index()
-    own = cur if unit_scope is None else complaints_received(con, *period.utc_bounds(pol.timezone), unit_scope=unit_scope)
-    pts = own.loc[own["lat"].notna() & own["lon"].notna(), ["lat", "lon", "kecamatan", "status"]]
-    return MapView(kecamatan=kec, desa=desa, points=pts.head(POINTS_LIMIT).reset_index(drop=True),
-                   unplaced=int(cur["kecamatan_code"].isna().sum()))
+    bounds = period.utc_bounds(pol.timezone)
+    # Everything here is computed in the store: one row per kecamatan / desa and at most
+    # POINTS_LIMIT points come back, never the period's complaints.
+    kec, _ = store_group_metrics(con, "kecamatan", period, as_of, pol, policy_calendar(pol))
+    pts = placed_points(con, *bounds, ("lat", "lon", "kecamatan", "status"), POINTS_LIMIT, unit_scope=unit_scope)
+    return MapView(kecamatan=kec, desa=desa_counts(con, *bounds), points=pts,
+                   unplaced=count_without_kecamatan(con, *bounds))
 
 
 @dataclass(frozen=True)
@@ -227,12 +225,12 @@ def analysis_table(
 ) -> pd.DataFrame:
     """Analisis: every registry metric grouped by one or two dimensions over filtered complaints."""
     pol = load_policy(policy)
-    cal = policy_calendar(pol)
-    cur = complaints_received(con, *period.utc_bounds(pol.timezone), filters)
-    if cur.empty:
+    # The metric SQL runs in the store: one row per group comes back, not the complaints.
+    dims = check_grouping(tuple(dims))
+    groups, regency = store_group_metrics(con, dims, period, as_of, pol, policy_calendar(pol), filters)
+    if regency.empty:  # no complaint matches the period and filters
         return pd.DataFrame()
-    clock = stage_clock(cur, pol, cal, as_of)
-    return group_metrics(cur, clock, tuple(dims), as_of, cal, pol.timezone)
+    return groups
 
 
 # One fixed query per filterable column: the column names are code, never input.

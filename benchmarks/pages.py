@@ -19,7 +19,7 @@ import pandas as pd
 
 from analytics import service, store, store_views, views
 from analytics.periods import Period
-from analytics.queries import complaints_received
+from analytics.queries import count_received
 from analytics.regions import region_geojson
 
 
@@ -71,7 +71,7 @@ def analisis(con, a: PageArgs):
     lo, hi = a.period.utc_bounds(a.tz)
     return (frame_facts(con), views.filter_options(con),
             views.analysis_table(con, a.period, a.as_of, None, {}, ("category",)),
-            complaints_received(con, lo, hi, {}))  # the page's download of the filtered rows
+            count_received(con, lo, hi, {}))  # the page counts the rows; it reads them on a download press
 
 
 def data(con, a: PageArgs):

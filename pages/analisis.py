@@ -12,7 +12,7 @@ import streamlit as st
 from analytics import views
 from analytics.periods import Period
 from analytics.policy import load_policy
-from analytics.queries import complaints_received
+from analytics.queries import count_received
 from ui import analisis_ui as ana
 from ui.downloads import download_button
 from ui.frame import page_frame, panel
@@ -62,9 +62,11 @@ with panel(t("analisis.table"), title=True):
 with panel(t("analisis.download"), title=True):
     raw = ana.export_table(table, dims, measures, ctx.lang)
     lo, hi = span.utc_bounds(load_policy(policy).timezone)
-    rows = ctx.query(complaints_received, lo, hi, filters, unit_scope=ctx.viewer.row_scope)
+    # Only the count on screen: the rows (a million over all history) are read when a button is pressed.
+    n_rows = ctx.query(count_received, lo, hi, filters, unit_scope=ctx.viewer.row_scope)
+    rows = ana.rows_on_demand(lo, hi, filters, ctx.viewer.row_scope)
     stem = f"pantau-{span.start}-{span.end}"
-    st.caption(t("analisis.download.help", n=len(rows)))
+    st.caption(t("analisis.download.help", n=n_rows))
     if ctx.viewer.row_scope:
         st.caption(t("access.rows.own_only"))
     buttons = st.columns(2, wrap=False)

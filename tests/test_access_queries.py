@@ -3,6 +3,7 @@ the rows are the unit's own, and the regency-wide figures next to them do not ch
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import pandas as pd
@@ -67,3 +68,37 @@ def test_unit_complaints_lists_one_unit_newest_first_with_a_cap(con):
     assert list(lst.rows["source_id"]) == ["KES-3", "KES-2", "KES-1"] and not lst.truncated
     capped = unit_complaints(con, "DINKES", None, None, limit=2)
     assert len(capped.rows) == 2 and capped.truncated
+
+
+def test_count_received_counts_what_complaints_received_reads(con):
+    from analytics.queries import count_received
+
+    lo, hi = PERIOD.utc_bounds("Asia/Jakarta")
+    for filters, scope in ((None, None), (None, "DINKES"), ({"unit_kind": ["camat"]}, None), (None, "' OR 1=1 --")):
+        assert count_received(con, lo, hi, filters, unit_scope=scope) == len(
+            complaints_received(con, lo, hi, filters, unit_scope=scope)), (filters, scope)
+
+
+def test_rows_download_read_on_press_is_scoped_and_audited(role_store, tmp_path):
+    """Analisis reads the rows download only when pressed, on a cursor of its own: the file holds
+    the viewer's rows and the audit row counts them."""
+    from analytics.access import Viewer
+    from analytics.store import connect as connect_rw
+    from ui import analisis_ui, downloads
+
+    import shutil
+
+    lo, hi = PERIOD.utc_bounds("Asia/Jakarta")
+    copy = tmp_path / "roles.duckdb"  # the audit row goes to a copy: the session store stays as built
+    shutil.copy(role_store, copy)
+    rw = connect_rw(copy)
+    try:
+        read = functools.partial(analisis_ui._read_rows, rw, lo, hi, {}, "DINKES")
+        assert set(read()["source_id"]) == set(OWN_IDS["DINKES"])
+        viewer = Viewer(role="unit", unit="DINKES", email="u@x.id")
+        data = downloads.file_payload(rw, viewer, read, "csv", sheet="aduan", file_name="x.csv", what="aduan", tz=None)
+        assert data.decode("utf-8-sig").count("\n") == len(OWN_IDS["DINKES"]) + 1
+        logged = rw.execute("SELECT detail FROM audit_log WHERE action = 'download'").fetchall()
+        assert '"rows": %d' % len(OWN_IDS["DINKES"]) in logged[-1][0]
+    finally:
+        rw.close()

@@ -6,12 +6,16 @@ so the split uses the known values of the first dimension (``split_groups``).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.league import DIMENSIONS, METRIC_COLUMNS
 from analytics.metrics import METRICS
-from ui import fmt
+from analytics.queries import complaints_received
+from ui import db, fmt
 from ui.charts import plot_text
 from ui.i18n import t
 
@@ -23,6 +27,23 @@ NONE = "-"
 CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "displaylogo": False}
 CHART_TOP = 15  # bars in the chart: the busiest values of the first dimension
 PALETTE = ("#1f6feb", "#d1242f", "#2da44e", "#bf8700", "#8250df", "#0a7ea4", "#cf222e", "#57606a")
+
+
+def rows_on_demand(
+    start_utc: pd.Timestamp, end_utc: pd.Timestamp, filters: dict[str, list[str]], unit_scope: str | None,
+) -> Callable[[], pd.DataFrame]:
+    """A callable that reads the filtered complaints for the rows download when the button is
+    pressed. It runs on Streamlit's download thread, so it takes a cursor of its own on the
+    process connection (as the download's audit row does); ``unit_scope`` still limits it in SQL."""
+    return functools.partial(_read_rows, db.connection(), start_utc, end_utc, filters, unit_scope)
+
+
+def _read_rows(con, start_utc, end_utc, filters, unit_scope) -> pd.DataFrame:  # noqa: ANN001
+    cur = con.cursor()
+    try:
+        return complaints_received(cur, start_utc, end_utc, filters, unit_scope=unit_scope)
+    finally:
+        cur.close()
 
 
 def dim_label(lang: str, dim: str) -> str:

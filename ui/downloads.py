@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 
 import duckdb
 import pandas as pd
@@ -28,11 +29,14 @@ MIME = {
 
 
 def file_payload(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, frame: pd.DataFrame, kind: str, *, sheet: str, file_name: str,
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, frame: pd.DataFrame | Callable[[], pd.DataFrame], kind: str, *,
+    sheet: str, file_name: str,
     what: str, tz: str | None,
 ) -> bytes:
     """The file's bytes, after its audit row is written (on a cursor of its own: this runs on
     Streamlit's download thread, not the page's)."""
+    if callable(frame):  # rows read only when the button is pressed (a large period's complaints)
+        frame = frame()
     data = export.csv_bytes(frame, tz) if kind == "csv" else export.xlsx_bytes(frame, sheet, tz)
     _audit_download(con, viewer, {"file": file_name, "what": what, "rows": int(len(frame)), "format": kind})
     return data
@@ -62,10 +66,12 @@ def made_button(ctx, where, label: str, make, *, file_name: str, mime: str, what
 
 
 def download_button(
-    ctx, where, label: str, frame: pd.DataFrame, *, file_name: str, kind: str, sheet: str = "data", what: str = "",
+    ctx, where, label: str, frame: pd.DataFrame | Callable[[], pd.DataFrame], *, file_name: str, kind: str,
+    sheet: str = "data", what: str = "",
 ) -> None:
     """One CSV or XLSX button in ``where`` (st, a column, a container). ``what`` names the content
-    in the audit log ("peringkat", "pelanggaran", "aduan")."""
+    in the audit log ("peringkat", "pelanggaran", "aduan"). ``frame`` may be a callable that reads
+    the rows when the button is pressed, on the download thread (it must take its own cursor)."""
     if kind not in MIME:
         raise ValueError(f"unknown download kind {kind!r}; kinds: {', '.join(MIME)}")
     payload = functools.partial(file_payload, db.connection(), ctx.viewer, frame, kind, sheet=sheet,
