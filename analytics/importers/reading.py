@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -119,17 +120,25 @@ def _read_csv_utf8(data: bytes) -> pd.DataFrame | None:
         return None
     if table.num_columns == 0 or table.num_rows == 0:
         return None
-    # Large strings are what pandas keeps, so the columns convert without a copy.
-    blank = pa.scalar(None, pa.large_string())
-    masked = pa.array(["", "nan", "NaN"], pa.large_string())  # what _clean masks, after stripping
-    cols = {}
-    for i, col in enumerate(table.columns):
-        col = pc.utf8_trim_whitespace(col)
-        empty = pc.is_in(col, value_set=masked)
-        if pc.any(empty).as_py():  # a full column (ids, received times) skips this pass
-            col = pc.if_else(empty, blank, col)
-        cols[i] = pd.Series(col.to_pandas(types_mapper={pa.large_string(): _STR}.get), copy=False)
+    # Arrow's kernels release the GIL and run on one core each: clean the columns on two threads
+    # (1M rows: the cleaning took ~0.9 s of wall time on one).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        cols = dict(enumerate(pool.map(_clean_arrow_column, table.columns)))
     return pd.DataFrame(cols, copy=False)
+
+
+_BLANK = pa.scalar(None, pa.large_string())
+_MASKED = pa.array(["", "nan", "NaN"], pa.large_string())  # what _clean masks, after stripping
+
+
+def _clean_arrow_column(col: pa.ChunkedArray) -> pd.Series:
+    """One column as _clean leaves it: stripped, empty and "nan" cells missing. Large strings
+    are what pandas keeps, so the column converts without a copy."""
+    col = pc.utf8_trim_whitespace(col)
+    empty = pc.is_in(col, value_set=_MASKED)
+    if pc.any(empty).as_py():  # a full column (ids, received times) skips this pass
+        col = pc.if_else(empty, _BLANK, col)
+    return pd.Series(col.to_pandas(types_mapper={pa.large_string(): _STR}.get), copy=False)
 
 
 def _read_csv_text(path: Path, text: str) -> pd.DataFrame:
