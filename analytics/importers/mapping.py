@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.importers.errors import RefusedFile
-from analytics.importers.parsed import ParsedFile, empty_canonical, text_or_na, to_float, to_int
+from analytics.importers.parsed import ParsedFile, constant_text, empty_canonical, text_or_na, to_float, to_int
 from analytics.importers.reading import frame_under_header, normalise_header
 from analytics.importers.statuses import map_statuses, status_key
 from analytics.importers.timeparse import parse_iso, parse_with_patterns
@@ -132,7 +132,7 @@ def parse(path: Path, grid: pd.DataFrame, header_row: int, mapping: Mapping, tz:
     tz = tz or mapping.timezone
     n = len(body)
     out = empty_canonical(n)
-    out["source"] = pd.Series([mapping.source] * n, dtype="str")
+    out["source"] = constant_text(mapping.source, n)
 
     def column(field_name: str) -> pd.Series:
         text = text_or_na(body[wanted[field_name]], n)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analytics.config import DEFAULT_TZ
 from analytics.importers.errors import RefusedFile
-from analytics.importers.parsed import ParsedFile, empty_canonical, text_or_na, to_float, to_int
+from analytics.importers.parsed import ParsedFile, constant_text, empty_canonical, text_or_na, to_float, to_int
 from analytics.importers.reading import frame_under_header
 from analytics.importers.statuses import map_statuses
 from analytics.importers.timeparse import parse_iso
@@ -55,7 +55,7 @@ def parse(
         raise RefusedFile(path, "missing required column(s): " + ", ".join(missing), COLUMNS)
     n = len(body)
     out = empty_canonical(n)
-    out["source"] = pd.Series([source] * n, dtype="str")
+    out["source"] = constant_text(source, n)
     out["source_id"] = text_or_na(body["id"], n)
     raw_values: dict[str, pd.Series] = {}
     for field in _TIMES:

@@ -94,6 +94,12 @@ def to_int(text: pd.Series) -> pd.Series:
     return whole.astype("Int64")
 
 
+def constant_text(value: str, n: int) -> pd.Series:
+    """``n`` copies of one text (the source column) in the str dtype. Built in Arrow: a Python
+    list of a million strings took 0.1 s to convert."""
+    return pd.Series(pa.repeat(pa.scalar(value, pa.large_string()), n).to_pandas(types_mapper={pa.large_string(): _STR}.get))
+
+
 def text_or_na(col: pd.Series | None, n: int) -> pd.Series:
     if col is None:
         return pd.Series(pd.NA, index=range(n), dtype="str")

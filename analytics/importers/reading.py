@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -57,15 +58,20 @@ def read_grid(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise RefusedFile(path, "file not found")
-    data = path.read_bytes()
-    if not data or data.isspace():  # data.strip() would copy the whole file to find out
-        raise RefusedFile(path, "the file is empty")
-    if data.startswith(_XLSX_MAGIC) or path.suffix.lower() in XLSX_SUFFIXES:
-        grid = _read_xlsx(path, data)
+    # Only the head is read here: the common UTF-8 CSV streams from the file into Arrow's parser,
+    # which saves holding (and copying) the whole file as bytes; other cases read it whole.
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD_BYTES)
+    if not head or head.isspace():
+        data = path.read_bytes()
+        if not data or data.isspace():  # data.strip() would copy the whole file to find out
+            raise RefusedFile(path, "the file is empty")
+    if head.startswith(_XLSX_MAGIC) or path.suffix.lower() in XLSX_SUFFIXES:
+        grid = _read_xlsx(path, path.read_bytes())
     else:
-        grid = _read_csv_utf8(data)
+        grid = _read_csv_utf8(path, head)
         if grid is None:
-            grid = _read_csv_text(path, decode_text(path, data))
+            grid = _read_csv_text(path, decode_text(path, path.read_bytes()))
     grid = grid.dropna(how="all")
     if grid.empty:
         raise RefusedFile(path, "the file has no rows")
@@ -88,48 +94,61 @@ def _read_xlsx(path: Path, data: bytes) -> pd.DataFrame:
 # Missing cells become NA; pandas 3's default string dtype, as _clean gives.
 _STR = pd.StringDtype(na_value=float("nan"))
 _UTF8_BOM = b"\xef\xbb\xbf"
+_HEAD_BYTES = 80000  # enough for the encoding checks and the delimiter sniffer's sample
 
 
-def _read_csv_utf8(data: bytes) -> pd.DataFrame | None:
+def _read_csv_utf8(path: Path, head: bytes) -> pd.DataFrame | None:
     """The fast path for the common case, a well-formed UTF-8 CSV: Arrow's multi-threaded reader
     (about 8x faster than pandas at a million rows). Returns None for anything else (another
     encoding, rows of uneven length, a NUL byte) so that _read_csv_text handles it as before;
-    the cells come out exactly as _read_csv_text + _clean give them.
+    the cells come out exactly as _read_csv_text + _clean give them. ``head`` is the file's
+    first bytes, for the encoding checks and the delimiter.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
         return None
-    body = data[len(_UTF8_BOM) :] if data.startswith(_UTF8_BOM) else data
-    sample = body[:80000].decode("utf-8", errors="ignore")[:20000]
+    body = head[len(_UTF8_BOM) :] if head.startswith(_UTF8_BOM) else head
+    sample = body.decode("utf-8", errors="ignore")[:20000]
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 20),
-            parse_options=pacsv.ParseOptions(
-                delimiter=_sniff_delimiter(sample), quote_char='"', double_quote=True,
-                escape_char=False, newlines_in_values=True, ignore_empty_lines=True,
-            ),
-            # Every cell as text (invalid UTF-8 raises, and the caller falls back); a generous
-            # list of names because the width is unknown until the file is read.
-            convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.large_string() for i in range(4096)},
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
-            ),
-        )
+        # An OSFile, not the path: given a name, Arrow would unpack a .gz or .bz2 by its suffix.
+        # Arrow's reader skips a UTF-8 byte-order mark itself.
+        with pa.OSFile(str(path)) as source:
+            table = pacsv.read_csv(
+                source,
+                read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 20),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=_sniff_delimiter(sample), quote_char='"', double_quote=True,
+                    escape_char=False, newlines_in_values=True, ignore_empty_lines=True,
+                ),
+                # Every cell as text (invalid UTF-8 raises, and the caller falls back); a generous
+                # list of names because the width is unknown until the file is read.
+                convert_options=pacsv.ConvertOptions(
+                    column_types={f"f{i}": pa.large_string() for i in range(4096)},
+                    strings_can_be_null=False, quoted_strings_can_be_null=False,
+                ),
+            )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if table.num_columns == 0 or table.num_rows == 0:
         return None
-    # Large strings are what pandas keeps, so the columns convert without a copy.
-    blank = pa.scalar(None, pa.large_string())
-    masked = pa.array(["", "nan", "NaN"], pa.large_string())  # what _clean masks, after stripping
-    cols = {}
-    for i, col in enumerate(table.columns):
-        col = pc.utf8_trim_whitespace(col)
-        empty = pc.is_in(col, value_set=masked)
-        if pc.any(empty).as_py():  # a full column (ids, received times) skips this pass
-            col = pc.if_else(empty, blank, col)
-        cols[i] = pd.Series(col.to_pandas(types_mapper={pa.large_string(): _STR}.get), copy=False)
+    # Arrow's kernels release the GIL and run on one core each: clean the columns on two threads
+    # (1M rows: the cleaning took ~0.9 s of wall time on one).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        cols = dict(enumerate(pool.map(_clean_arrow_column, table.columns)))
     return pd.DataFrame(cols, copy=False)
+
+
+_BLANK = pa.scalar(None, pa.large_string())
+_MASKED = pa.array(["", "nan", "NaN"], pa.large_string())  # what _clean masks, after stripping
+
+
+def _clean_arrow_column(col: pa.ChunkedArray) -> pd.Series:
+    """One column as _clean leaves it: stripped, empty and "nan" cells missing. Large strings
+    are what pandas keeps, so the column converts without a copy."""
+    col = pc.utf8_trim_whitespace(col)
+    empty = pc.is_in(col, value_set=_MASKED)
+    if pc.any(empty).as_py():  # a full column (ids, received times) skips this pass
+        col = pc.if_else(empty, _BLANK, col)
+    return pd.Series(col.to_pandas(types_mapper={pa.large_string(): _STR}.get), copy=False)
 
 
 def _read_csv_text(path: Path, text: str) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analytics.config import DEFAULT_TZ
 from analytics.importers.errors import RefusedFile
-from analytics.importers.parsed import ParsedFile, empty_canonical, text_or_na
+from analytics.importers.parsed import ParsedFile, constant_text, empty_canonical, text_or_na
 from analytics.importers.reading import frame_under_header, normalise_header
 from analytics.importers.statuses import map_statuses
 from analytics.importers.timeparse import local_datetimes_to_utc, parse_day_month_year, parse_sp4n_received
@@ -76,7 +76,7 @@ def parse(path: Path, grid: pd.DataFrame, header_row: int, tz: str = DEFAULT_TZ)
     n = len(body)
     col = lambda name: body.get(normalise_header(name))  # noqa: E731 - local shorthand
     out = empty_canonical(n)
-    out["source"] = pd.Series([SOURCE] * n, dtype="str")
+    out["source"] = constant_text(SOURCE, n)
     out["source_id"] = text_or_na(col("Tracking ID"), n)
     time_col = col("Waktu Laporan Masuk")
     out["received_at"] = parse_sp4n_received(
