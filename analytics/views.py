@@ -199,8 +199,7 @@ def weekly_review(
     if period.utc_bounds(pol.timezone)[0] > as_of:
         raise ValueError(f"week {week} has not started yet (data as of {as_of.date()})")
     at = min(as_of, week_end)
-    opd = _league(con, "opd", period, at, policy)
-    camat = _league(con, "camat", period, at, policy)
+    opd, camat = unit_leagues(con, period=period, as_of=at, policy=policy)  # one query per period for both
     units = _units(opd, camat)
     moved = units[units["rank_change"].notna()]
     up = moved[moved["rank_change"] > 0].sort_values("rank_change", ascending=False).head(TOP_N)

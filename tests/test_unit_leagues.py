@@ -79,3 +79,11 @@ def test_overview_uses_the_same_leagues(con):
     got = views.overview(con, period, AS_OF, None)
     _assert_same(got.league, service.league_for(con, by="opd", period=period, as_of=AS_OF))
     _assert_same(got.camat, service.league_for(con, by="camat", period=period, as_of=AS_OF))
+
+
+def test_weekly_review_uses_the_same_leagues(con):
+    got = views.weekly_review(con, "2025-W40", AS_OF, None)
+    period = views.iso_week("2025-W40")
+    at = min(AS_OF, period.utc_bounds(TZ)[1] - pd.Timedelta(microseconds=1))
+    _assert_same(got.opd, service.league_for(con, by="opd", period=period, as_of=at))
+    _assert_same(got.camat, service.league_for(con, by="camat", period=period, as_of=at))
