@@ -15,6 +15,8 @@ grouping, never from input.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analytics.clock_sql import DAY_US, ClockSetup
 from analytics.model import STATUSES
 
@@ -30,6 +32,8 @@ DIMENSION_COLUMNS = {
     "unit": "unit", "kecamatan": "kecamatan", "category": "category", "channel": "channel",
     "classification": "classification", "unit_kind": "unit_kind",
 }
+# The grouping that holds both unit leagues at once (service.unit_leagues); not a user choice.
+UNIT_LEAGUES = "opd+camat"
 _STATE_INDEX = {s: i for i, s in enumerate(("on_time", "late", "open_overdue", "at_risk", "open", "not_started", "unknown"))}
 
 
@@ -52,6 +56,11 @@ def group_key(s: ClockSetup, by: str | tuple[str, ...], alias: str = "x") -> tup
     if by == "kecamatan":
         return f"{alias}.kecamatan", f"{alias}.kecamatan_code"
     camat = f"coalesce({alias}.unit_kind = 'camat', false)"
+    if by == UNIT_LEAGUES:
+        # The OPD and the camat league in one pass: every unit under its league's prefix
+        # ("opd:" / "camat:"), split apart again by split_unit_leagues. Same rows per unit
+        # as "opd" and "camat" below, so each league's numbers are unchanged.
+        return f"CASE WHEN {camat} THEN 'camat:' ELSE 'opd:' END || {alias}.unit", f"{alias}.unit_code"
     keep = camat if by == "camat" else f"NOT {camat}"
     return f"CASE WHEN {keep} THEN {alias}.unit END", f"{alias}.unit_code"
 
@@ -193,6 +202,16 @@ SELECT {total}c.g AS "group", c.* EXCLUDE (g{", is_total" if with_total else ""}
 FROM c LEFT JOIN s ON {key}
 ORDER BY {total}c.g
 """
+
+
+def split_unit_leagues(groups: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The rows of a UNIT_LEAGUES grouping as {"opd": rows, "camat": rows}, each with its plain
+    unit name in "group" and in the order the single-league query gives (by name)."""
+    parts = groups["group"].astype("str").str.partition(":")
+    if len(groups) == 0:  # partition of no rows gives no columns to read
+        parts = pd.DataFrame({0: [], 2: []}, dtype="str")
+    return {by: groups[keep].assign(group=parts.loc[keep, 2]).reset_index(drop=True)
+            for by in ("opd", "camat") for keep in [(parts[0] == by).to_numpy()]}
 
 
 __all__ = ["DAY_US", "complaint_aggregates", "state_aggregates", "group_metrics_sql", "group_key"]

@@ -37,11 +37,38 @@ def league_for(
     cal = policy_calendar(pol)
     by = check_grouping(by)
     prev_as_of = as_of - pd.Timedelta(days=period.days)
-    league = league_from_metrics(
-        store_group_metrics(con, by, period, as_of, pol, cal, filters),
+    return _league(
+        con, store_group_metrics(con, by, period, as_of, pol, cal, filters),
         store_group_metrics(con, by, period.previous(), prev_as_of, pol, cal, filters),
-        by=by, period=period, as_of=as_of, policy=pol, settings=settings or load_ranking_settings(),
+        by=by, period=period, as_of=as_of, policy=pol, settings=settings,
     )
+
+
+def unit_leagues(
+    con: duckdb.DuckDBPyConnection, *, period: Period, as_of: pd.Timestamp,
+    policy: SlaPolicy | str | None = None, settings: RankingSettings | None = None,
+    filters: dict[str, list[str]] | None = None,
+) -> tuple[League, League]:
+    """(OPD league, camat league): the same as league_for(by="opd") and league_for(by="camat"),
+    from one metric query per period instead of two. Both leagues shrink toward the same regency
+    row (every complaint), so computing it once per period is the saving (Ringkasan)."""
+    pol = policy if isinstance(policy, SlaPolicy) else load_policy(policy)
+    cal = policy_calendar(pol)
+    prev_as_of = as_of - pd.Timedelta(days=period.days)
+    now = store_unit_league_metrics(con, period, as_of, pol, cal, filters)
+    before = store_unit_league_metrics(con, period.previous(), prev_as_of, pol, cal, filters)
+    settings = settings or load_ranking_settings()
+    opd, camat = (
+        _league(con, now[by], before[by], by=by, period=period, as_of=as_of, policy=pol, settings=settings)
+        for by in ("opd", "camat")
+    )
+    return opd, camat
+
+
+def _league(con, current, previous, *, by: str, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
+            settings: RankingSettings | None) -> League:
+    league = league_from_metrics(current, previous, by=by, period=period, as_of=as_of, policy=policy,
+                                 settings=settings or load_ranking_settings())
     # A display name that fits a 390 px phone; unknown units keep their name as given.
     short = league.table["group_code"].map(short_names(con)) if by in ("opd", "camat") else None
     league.table["short"] = league.table["group"] if short is None else short.fillna(league.table["group"])
@@ -63,6 +90,22 @@ def store_group_metrics(
     ``as_of``: league.group_metrics' formulas (analytics/league_sql.py) run inside the store, so
     only one row per group comes back. The regency is "kabupaten" (the verifier for "verifikator").
     """
+    groups, whole = _store_metrics(con, by, period, as_of, policy, cal, filters)
+    return metric_frame(groups), whole
+
+
+def store_unit_league_metrics(
+    con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy, cal: WorkCalendar,
+    filters: dict[str, list[str]] | None = None,
+) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """{"opd": (groups, regency), "camat": (groups, regency)}: store_group_metrics for both unit
+    leagues from one query (league_sql.UNIT_LEAGUES); the regency row is shared."""
+    groups, whole = _store_metrics(con, league_sql.UNIT_LEAGUES, period, as_of, policy, cal, filters)
+    return {by: (metric_frame(rows), whole.copy()) for by, rows in league_sql.split_unit_leagues(groups).items()}
+
+
+def _store_metrics(con, by, period, as_of, policy, cal, filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(group rows as the SQL returns them, regency metric_frame) for store_group_metrics."""
     where, params = filter_clause(filters)
     lo, hi = period.utc_bounds(policy.timezone)
     params |= {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}
@@ -74,8 +117,8 @@ def store_group_metrics(
             # Nothing received in the period (e.g. the period before the data starts, which a
             # league over all history compares with): no groups and no regency, as the query
             # would say, without planning it (~50 ms).
-            empty = metric_frame(pd.DataFrame(columns=["group", "group_code", *_SQL_METRICS]))
-            return empty, empty.copy()
+            empty = pd.DataFrame(columns=["group", "group_code", *_SQL_METRICS])
+            return empty, metric_frame(empty)
         setup.register(cur)
         carry = _GROUP_COLUMNS if isinstance(by, tuple) else ("unit", "unit_kind", "kecamatan")
         clock = "(" + clock_sql.clock_sql(setup, src, carry, states_only=True) + ")"
@@ -91,7 +134,7 @@ def store_group_metrics(
     whole = whole.assign(group=name, group_code=code)
     if whole["complaints"].fillna(0).sum() == 0:
         whole = whole.iloc[0:0]  # no complaints: the regency is unavailable, not zero
-    return metric_frame(out[~total].drop(columns="is_total")), metric_frame(whole)
+    return out[~total].drop(columns="is_total"), metric_frame(whole)
 
 
 def weekly_trend_for(

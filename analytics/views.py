@@ -18,7 +18,7 @@ from analytics.periods import Period, iso_week
 from analytics.policy import load_policy
 from analytics.queries import count_without_kecamatan, counts_by, desa_counts, placed_points
 from analytics.service import (  # noqa: F401 - short_names: pages
-    clock_in_store, league_for, short_names, store_group_metrics, weekly_trend_for,
+    clock_in_store, league_for, short_names, store_group_metrics, unit_leagues, weekly_trend_for,
 )
 from analytics.sla import policy_calendar
 from analytics.summary import Kpi, headline, kpis
@@ -81,8 +81,8 @@ def best_and_worst(ranked: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataF
 
 def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: str | None) -> Overview:
     """Ringkasan: KPIs with change, best/worst units, most overdue, weekly trend, the sentence."""
-    opd = _league(con, "opd", period, as_of, policy)
-    camat = _league(con, "camat", period, as_of, policy)
+    # Both leagues from one metric query per period: they share the regency row (unit_leagues).
+    opd, camat = unit_leagues(con, period=period, as_of=as_of, policy=policy)
     units = _units(opd, camat)
     best, worst = best_and_worst(units[units["ranked"]], TOP_N)
     overdue = units[units["open_overdue"] > 0].sort_values("open_overdue", ascending=False).head(TOP_N)
@@ -199,8 +199,7 @@ def weekly_review(
     if period.utc_bounds(pol.timezone)[0] > as_of:
         raise ValueError(f"week {week} has not started yet (data as of {as_of.date()})")
     at = min(as_of, week_end)
-    opd = _league(con, "opd", period, at, policy)
-    camat = _league(con, "camat", period, at, policy)
+    opd, camat = unit_leagues(con, period=period, as_of=at, policy=policy)  # one query per period for both
     units = _units(opd, camat)
     moved = units[units["rank_change"].notna()]
     up = moved[moved["rank_change"] > 0].sort_values("rank_change", ascending=False).head(TOP_N)
