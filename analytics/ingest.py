@@ -101,11 +101,15 @@ def match_names(frame: pd.DataFrame, region_slug: str | None, parsed: ParsedFile
     f = frame.copy(deep=False)  # copy-on-write: columns are replaced below, never changed in place
     if region_slug:
         region = load_region(region_slug)
-        u = match_units(f["unit_raw"], region)
+        # Units on a second thread while kecamatan and desa (which needs the kecamatan) are
+        # matched here: much of the work is Arrow factorize/take, which releases the GIL.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            units = pool.submit(match_units, f["unit_raw"], region)
+            k = match_kecamatan(f["kecamatan_raw"], region)
+            d = match_desa(f["desa_raw"], k["kecamatan_code"], region)
+            u = units.result()
         f["unit_code"], f["unit"], f["unit_kind"] = u["unit_code"], u["unit"], u["unit_kind"]
-        k = match_kecamatan(f["kecamatan_raw"], region)
         f["kecamatan_code"], f["kecamatan"] = k["kecamatan_code"], k["kecamatan"]
-        d = match_desa(f["desa_raw"], f["kecamatan_code"], region)
         f["desa_code"], f["desa"] = d["desa_code"], d["desa"]
         unknown = (
             _counts(f["unit_raw"], f["unit_code"]),
