@@ -98,14 +98,18 @@ def _counts(raw: pd.Series, code: pd.Series) -> dict[str, int]:
 
 def match_names(frame: pd.DataFrame, region_slug: str | None, parsed: ParsedFile) -> tuple[pd.DataFrame, dict, dict, dict]:
     """Fill unit/kecamatan/desa codes and canonical names from the region registry."""
-    f = frame.copy()
+    f = frame.copy(deep=False)  # copy-on-write: columns are replaced below, never changed in place
     if region_slug:
         region = load_region(region_slug)
-        u = match_units(f["unit_raw"], region)
+        # Units on a second thread while kecamatan and desa (which needs the kecamatan) are
+        # matched here: much of the work is Arrow factorize/take, which releases the GIL.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            units = pool.submit(match_units, f["unit_raw"], region)
+            k = match_kecamatan(f["kecamatan_raw"], region)
+            d = match_desa(f["desa_raw"], k["kecamatan_code"], region)
+            u = units.result()
         f["unit_code"], f["unit"], f["unit_kind"] = u["unit_code"], u["unit"], u["unit_kind"]
-        k = match_kecamatan(f["kecamatan_raw"], region)
         f["kecamatan_code"], f["kecamatan"] = k["kecamatan_code"], k["kecamatan"]
-        d = match_desa(f["desa_raw"], f["kecamatan_code"], region)
         f["desa_code"], f["desa"] = d["desa_code"], d["desa"]
         unknown = (
             _counts(f["unit_raw"], f["unit_code"]),
@@ -186,18 +190,25 @@ def _write_rows(
     they take a plain INSERT: DuckDB's ON CONFLICT path is several times slower per row
     (measured 11.7 s against 2.7 s for a million rows)."""
     fields = ["source", "source_id", *_FIELDS]
+    scanned = [*fields, "first_batch_id_old", "last_snapshot_at_old"]
+    # A column with no value at all (a first import's *_old columns, fields the format does not
+    # carry) is written as a NULL constant instead of being scanned from the frame: DuckDB
+    # otherwise converts a million missing cells per column.
+    empty = {c for c in scanned if c != "source_id" and not rows[c].notna().any()}
+    col = {c: "NULL" if c in empty else f'"{c}"' for c in scanned}
     cols = ", ".join(f'"{c}"' for c in [*fields, "first_batch_id", "last_batch_id", "last_snapshot_at"])
-    values = (", ".join(f'"{c}"' for c in fields) + ", coalesce(first_batch_id_old, $batch), $batch, "
-              "CASE WHEN last_snapshot_at_old > $snap THEN last_snapshot_at_old ELSE $snap END")
+    values = (", ".join(col[c] for c in fields) + f", coalesce({col['first_batch_id_old']}, $batch), $batch, "
+              f"CASE WHEN {col['last_snapshot_at_old']} > $snap THEN {col['last_snapshot_at_old']} ELSE $snap END")
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in [*_FIELDS, "last_batch_id", "last_snapshot_at"])
-    frame = rows[[*fields, "first_batch_id_old", "last_snapshot_at_old"]].copy(deep=False)
+    frame = rows[[c for c in scanned if c not in empty]].copy(deep=False)
     frame["is_new"], frame["is_changed"], frame["status_changed"] = is_new, changed & ~is_new, status_changed
     statements = [
         (is_new, "INSERT INTO complaints (" + cols + ") SELECT " + values + " FROM incoming_rows WHERE is_new"),
         (changed & ~is_new, "INSERT INTO complaints (" + cols + ") SELECT " + values + " FROM incoming_rows "
                             "WHERE is_changed ON CONFLICT (source, source_id) DO UPDATE SET " + updates),
-        (status_changed, "INSERT INTO status_history SELECT source, source_id, status, status_raw, $snap, $batch "
-                         "FROM incoming_rows WHERE status_changed"),
+        (status_changed, "INSERT INTO status_history SELECT "
+                         + ", ".join(col[c] for c in ("source", "source_id", "status", "status_raw"))
+                         + ", $snap, $batch FROM incoming_rows WHERE status_changed"),
     ]
     params = {"batch": int(batch_id), "snap": snap.to_pydatetime()}
     con.register("incoming_rows", frame)

@@ -7,6 +7,7 @@ in the import's zone (``--tz``, default Asia/Jakarta).
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -58,32 +59,41 @@ def parse(
     out["source"] = constant_text(source, n)
     out["source_id"] = text_or_na(body["id"], n)
     raw_values: dict[str, pd.Series] = {}
-    for field in _TIMES:
-        if field in body.columns:
-            text = text_or_na(body[field], n)
-            out[field] = parse_iso(text, tz)
-            raw_values[field] = text
-    if "status" in body.columns:
-        out["status_raw"] = text_or_na(body["status"], n)
-        out["status"] = map_statuses(out["status_raw"])
-    for src, dst in [
-        ("opd", "unit_raw"),
-        ("kecamatan", "kecamatan_raw"),
-        ("desa", "desa_raw"),
-        ("category", "category"),
-        ("classification", "classification"),
-        ("channel", "channel"),
-        ("reporter_name", "reporter_name"),
-        ("reporter_contact", "reporter_contact"),
-        ("text", "text"),
-    ]:
-        if src in body.columns:
-            out[dst] = text_or_na(body[src], n)
-    for field, conv in [("lat", to_float), ("lon", to_float), ("rating", to_int), ("redispatch_count", to_int)]:
-        if field in body.columns:
-            text = text_or_na(body[field], n)
-            out[field] = conv(text)
-            raw_values[field] = text
+    # Times and numbers are parsed on two threads: the work is Arrow kernels, which release the
+    # GIL (1M rows: ~0.9 s of CPU for the five times and four numbers).
+    pool = ThreadPoolExecutor(max_workers=2)
+    parsing: dict[str, Future] = {}
+    try:
+        for field in _TIMES:
+            if field in body.columns:
+                text = text_or_na(body[field], n)
+                parsing[field] = pool.submit(parse_iso, text, tz)
+                raw_values[field] = text
+        for field, conv in [("lat", to_float), ("lon", to_float), ("rating", to_int), ("redispatch_count", to_int)]:
+            if field in body.columns:
+                text = text_or_na(body[field], n)
+                parsing[field] = pool.submit(conv, text)
+                raw_values[field] = text
+        if "status" in body.columns:
+            out["status_raw"] = text_or_na(body["status"], n)
+            out["status"] = map_statuses(out["status_raw"])
+        for src, dst in [
+            ("opd", "unit_raw"),
+            ("kecamatan", "kecamatan_raw"),
+            ("desa", "desa_raw"),
+            ("category", "category"),
+            ("classification", "classification"),
+            ("channel", "channel"),
+            ("reporter_name", "reporter_name"),
+            ("reporter_contact", "reporter_contact"),
+            ("text", "text"),
+        ]:
+            if src in body.columns:
+                out[dst] = text_or_na(body[src], n)
+        for field, result in parsing.items():
+            out[field] = result.result()
+    finally:
+        pool.shutdown()
     for flag in ("anonymous", "confidential"):
         if flag in body.columns:
             out[flag] = text_or_na(body[flag], n).fillna("").str.lower().isin(_TRUE)
