@@ -168,6 +168,8 @@ def setup(
         for c in used
     )
     params = {**source_params, "as_of_ts": pd.Timestamp(now_us, unit="us", tz="UTC").to_pydatetime()}
+    # Identifiers only: column names from the fixed _NEEDS table and ``source``, a subquery the
+    # callers build from fixed text; every value is bound ($as_of_ts and the source's own).
     scan = con.execute(f"SELECT classification, category{span} FROM {source} GROUP BY ALL", params).fetchall()
     pairs = pd.DataFrame([r[:2] for r in scan], columns=["classification", "category"])
     instants = sorted({v for r in scan for v in r[2:] if v is not None})
