@@ -20,24 +20,18 @@ from openpyxl import load_workbook
 
 from analytics import cli
 from analytics.review import digest
+from tests.app_fixtures import DEMO_END, demo_file  # noqa: F401 - pytest fixture
 
 WEEK, MONDAY, SUNDAY = "2025-W45", "2025-11-03", "2025-11-09"
 WEEK_END = "2025-11-09T23:59:59.999999+07:00"  # the pack judges a finished week at its last instant
-DEMO_END = pd.Timestamp("2025-11-20 12:00", tz="Asia/Jakarta")
 LOOKBACK_FROM = "2025-08-05"  # 90 days before the week ends (views.REVIEW_LOOKBACK_DAYS)
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory) -> Path:
-    from analytics.demo_store import load_demo
-    from analytics.store import connect
-
-    folder = tmp_path_factory.mktemp("review_demo")
-    path = folder / "pantau.duckdb"
-    con = connect(path)
-    load_demo(con, seed=7, months=6, rows=4000, end=DEMO_END, out_dir=folder / "out")
-    con.close()
-    return path
+def demo_store(demo_file) -> Path:
+    """The page tests' session demo store (same seed and size); these tests only read it, and the
+    one that writes works on a copy."""
+    return demo_file
 
 
 def _cli_json(capsys, *args: str) -> list[dict]:
