@@ -13,4 +13,6 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "!! /usr/bin/chromium missing and not root: run 'sudo apt-get install -y chromium' for the browser tests" >&2
   fi
 fi
+echo "==> ruff check"
+.venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

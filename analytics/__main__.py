@@ -1,5 +1,5 @@
-"""``python -m analytics ...``: see analytics/cli.py."""
+"""``python -m analytics ...``: see analytics/cli/main.py."""
 
-from analytics.cli import main
+from analytics.cli.main import main
 
 raise SystemExit(main())

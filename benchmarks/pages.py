@@ -17,16 +17,18 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from analytics import service, store, store_views, views
-from analytics.periods import Period
-from analytics.queries import count_received
-from analytics.regions import region_geojson
+from analytics import screens, store
+from analytics.rules.periods import Period
+from analytics.rules.policy import SlaPolicy
+from analytics.rules.regions import region_geojson
+from analytics.store import status
 
 
 @dataclass(frozen=True)
 class PageArgs:
     period: Period
     as_of: pd.Timestamp
+    policy: SlaPolicy
     tz: str
     week: str
     unit: str
@@ -34,49 +36,49 @@ class PageArgs:
 
 def frame_facts(con: duckdb.DuckDBPyConnection) -> tuple:
     """What ui/frame.py reads on every page before the page's own data."""
-    fresh = store_views.freshness(con)
-    return fresh, store.get_meta(con, "region"), store.get_meta(con, "is_demo"), store_views.data_version(con)
+    fresh = status.freshness(con)
+    return fresh, store.get_meta(con, "region"), store.get_meta(con, "is_demo"), status.data_version(con)
 
 
 def ringkasan(con, a: PageArgs):
-    return frame_facts(con), views.overview(con, a.period, a.as_of, None)
+    return frame_facts(con), screens.overview(con, a.period, a.as_of, a.policy)
 
 
 def peringkat(con, a: PageArgs):
-    return frame_facts(con), views.short_names(con), service.league_for(
-        con, by="opd", period=a.period, as_of=a.as_of, policy=None)
+    return frame_facts(con), screens.short_names(con), screens.league_for(
+        con, by="opd", period=a.period, as_of=a.as_of, policy=a.policy)
 
 
 def unit(con, a: PageArgs):
     slug = store.get_meta(con, "region")
-    return (frame_facts(con), store_views.units_in_store(con), views.unit_view(con, a.unit, a.period, a.as_of, None),
+    return (frame_facts(con), screens.units_in_store(con), screens.unit_view(con, a.unit, a.period, a.as_of, a.policy),
             region_geojson(slug, "kecamatan") if slug else None)
 
 
 def peta(con, a: PageArgs):
     slug = store.get_meta(con, "region")
-    return frame_facts(con), views.map_view(con, a.period, a.as_of, None), region_geojson(slug, "kecamatan")
+    return frame_facts(con), screens.map_view(con, a.period, a.as_of, a.policy), region_geojson(slug, "kecamatan")
 
 
 def pelanggaran(con, a: PageArgs):
-    return (frame_facts(con), views.short_names(con), store_views.units_in_store(con),
-            service.breaches_for(con, period=a.period, as_of=a.as_of, policy=None, stage=None, unit=None))
+    return (frame_facts(con), screens.short_names(con), screens.units_in_store(con),
+            screens.breaches_for(con, period=a.period, as_of=a.as_of, policy=a.policy, stage=None, unit=None))
 
 
 def tinjauan(con, a: PageArgs):
-    return frame_facts(con), views.short_names(con), views.weekly_review(con, a.week, a.as_of, None)
+    return frame_facts(con), screens.short_names(con), screens.weekly_review(con, a.week, a.as_of, a.policy)
 
 
 def analisis(con, a: PageArgs):
     lo, hi = a.period.utc_bounds(a.tz)
-    return (frame_facts(con), views.filter_options(con),
-            views.analysis_table(con, a.period, a.as_of, None, {}, ("category",)),
-            count_received(con, lo, hi, {}))  # the page counts the rows; it reads them on a download press
+    return (frame_facts(con), screens.filter_options(con),
+            screens.analysis_table(con, a.period, a.as_of, a.policy, {}, ("category",)),
+            screens.count_received(con, lo, hi, {}))  # the page counts the rows; it reads them on a download press
 
 
 def data(con, a: PageArgs):
-    return (frame_facts(con), store_views.import_history(con), store_views.quarantine_rows(con),
-            store_views.quarantine_reason_counts(con), store_views.unknown_names(con))
+    return (frame_facts(con), status.import_history(con), status.quarantine_rows(con),
+            status.quarantine_reason_counts(con), status.unknown_names(con))
 
 
 # page name -> (call, whether it depends on the period)

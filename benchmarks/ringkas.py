@@ -7,7 +7,7 @@ Generate, Periode Masuk, Pengelola; the last pair ends on row 10); the 17-column
 per report, every cell text (the Tracking ID, the date and the time too). The date is written like
 ``29 May 2023`` and the time ``04:05:34``, both in UTC as the real export's hour counts suggest.
 
-The complaints are the demo regency's (analytics.demo.demo_table): the Ringkas columns are filled
+The complaints are the demo regency's (analytics.demo.generate.demo_table): the Ringkas columns are filled
 from the template columns, with SP4N-LAPOR!'s own vocabulary for statuses, classifications and
 channels. The free-text columns get short invented sentences so the cells weigh what real ones do.
 """
@@ -68,7 +68,7 @@ def _pick_text(rng: np.random.Generator, keys: pd.Series, table: dict) -> np.nda
 
 
 def ringkas_rows(demo: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """The Ringkas columns (HEADER) for demo complaints (analytics.demo.generate_demo's frame)."""
+    """The Ringkas columns (HEADER) for demo complaints (analytics.demo.generate.generate_demo's frame)."""
     rng = np.random.default_rng(seed)
     n = len(demo)
     received = pd.to_datetime(demo["received_at"], format="ISO8601", utc=True)
@@ -118,7 +118,7 @@ def write_ringkas_xlsx(path: Path | str, *, seed: int, months: int, rows: int, e
     Laporan Ringkas workbook at ``path``; returns the path. Empty cells are left empty."""
     import openpyxl
 
-    from analytics.demo import generate_demo
+    from analytics.demo.generate import generate_demo
 
     demo = generate_demo(seed=seed, months=months, rows=rows, end=end)
     table = ringkas_rows(demo, seed)

@@ -25,7 +25,7 @@ COMPARED = ("complaints", "on_time", "late", "open_overdue", "median_response_da
 
 
 def _period(plan: dict, span: str):
-    from analytics.periods import Period
+    from analytics.rules.periods import Period
 
     start, end = plan["periods"][span]
     return Period(date.fromisoformat(start), date.fromisoformat(end))
@@ -77,7 +77,7 @@ def _numbers(frame: pd.DataFrame, unit_col: str) -> list[dict]:
 
 
 def generate(plan: dict, _arg: str | None) -> dict:
-    from analytics.demo import write_demo_csv
+    from analytics.demo.generate import write_demo_csv
     from benchmarks.ringkas import write_ringkas_xlsx
 
     end = pd.Timestamp(plan["end"])
@@ -94,7 +94,7 @@ def generate(plan: dict, _arg: str | None) -> dict:
 
 def import_csv(plan: dict, _arg: str | None) -> dict:
     """The template CSV into a fresh store, as ``load_demo`` imports the demo (same arguments)."""
-    from analytics.ingest import import_file
+    from analytics.importers.ingest import import_file
 
     end = pd.Timestamp(plan["end"])
     con = store.connect(_fresh(Path(plan["store"])))
@@ -116,7 +116,7 @@ def import_csv(plan: dict, _arg: str | None) -> dict:
 
 def import_xlsx(plan: dict, _arg: str | None) -> dict:
     """The Ringkas workbook into a fresh store, format and region detected as the CLI does."""
-    from analytics.ingest import import_file
+    from analytics.importers.ingest import import_file
 
     con = store.connect(_fresh(Path(plan["ringkas_store"])))
     t = time.perf_counter()
@@ -133,10 +133,11 @@ def _connect(plan: dict):
 
 
 def league(plan: dict, kind: str) -> dict:
-    from analytics.service import league_for
+    from analytics.metrics.league import league_for
+    from analytics.rules.policy import load_policy
 
-    period = _period(plan, "all")
-    call = lambda con: league_for(con, by=kind, period=period, as_of=_as_of(plan))  # noqa: E731
+    period, policy = _period(plan, "all"), load_policy(None)
+    call = lambda con: league_for(con, by=kind, period=period, as_of=_as_of(plan), policy=policy)  # noqa: E731
     cold, warm, result, con = _measure(_connect(plan), call, plan["warm_runs"])
     rows = _rows_in(con, plan, "all")
     return {"cold_s": cold, "warm_s": warm, "rows": rows, "numbers": _numbers(result.table, "group"),
@@ -144,10 +145,11 @@ def league(plan: dict, kind: str) -> dict:
 
 
 def breaches(plan: dict, _arg: str | None) -> dict:
-    from analytics.service import breaches_for
+    from analytics.metrics.breaches import breaches_for
+    from analytics.rules.policy import load_policy
 
-    period = _period(plan, "all")
-    call = lambda con: breaches_for(con, period=period, as_of=_as_of(plan))  # noqa: E731
+    period, policy = _period(plan, "all"), load_policy(None)
+    call = lambda con: breaches_for(con, period=period, as_of=_as_of(plan), policy=policy)  # noqa: E731
     cold, warm, result, con = _measure(_connect(plan), call, plan["warm_runs"])
     rows = _rows_in(con, plan, "all")
     return {"cold_s": cold, "warm_s": warm, "rows": rows, "info": {"breaches": len(result)}}
@@ -155,11 +157,12 @@ def breaches(plan: dict, _arg: str | None) -> dict:
 
 def page(plan: dict, arg: str) -> dict:
     """``arg`` = "<page>:<span>", span "30d" (the page's default period) or "all" (whole history)."""
+    from analytics.rules.policy import load_policy
     from benchmarks.pages import PAGES, PageArgs
 
     name, span = arg.split(":")
     fn, has_period = PAGES[name]
-    args = PageArgs(period=_period(plan, span), as_of=_as_of(plan), tz=plan["tz"], week=plan["week"],
+    args = PageArgs(period=_period(plan, span), as_of=_as_of(plan), policy=load_policy(None), tz=plan["tz"], week=plan["week"],
                     unit=plan["unit"])
     cold, warm, _, con = _measure(_connect(plan), lambda con: fn(con, args), plan["warm_runs"])
     # Tinjauan reads one week (plus 90 days of open clocks), Data the import tables: no row count.
@@ -168,8 +171,8 @@ def page(plan: dict, arg: str) -> dict:
 
 
 def naive(plan: dict, kind: str) -> dict:
-    from analytics.policy import load_policy
-    from analytics.sla import policy_calendar
+    from analytics.metrics.clock import policy_calendar
+    from analytics.rules.policy import load_policy
     from benchmarks.naive import naive_league
 
     cal = policy_calendar(load_policy(None))
@@ -183,8 +186,8 @@ def naive(plan: dict, kind: str) -> dict:
 
 
 def floor(plan: dict, kind: str) -> dict:
-    from analytics.policy import load_policy
-    from analytics.sla import policy_calendar
+    from analytics.metrics.clock import policy_calendar
+    from analytics.rules.policy import load_policy
     from benchmarks.floor import create_working_days, floor_league, working_day_frame
 
     period = _period(plan, "all")

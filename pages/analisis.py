@@ -9,10 +9,7 @@ import functools
 
 import streamlit as st
 
-from analytics import views
-from analytics.periods import Period
-from analytics.policy import load_policy
-from analytics.queries import count_received
+from analytics import screens
 from ui import analisis_ui as ana
 from ui.downloads import download_button
 from ui.frame import page_frame, panel
@@ -23,8 +20,8 @@ t = ctx.t
 
 period = period_picker(ctx.today, lang=ctx.lang)
 policy = policy_selector(lang=ctx.lang)
-st.caption(t("analisis.policy", label=load_policy(policy).label))
-options = ctx.query(views.filter_options)
+st.caption(t("analisis.policy", label=policy.label))
+options = ctx.query(screens.filter_options)
 with st.expander(t("analisis.filters"), icon=":material/filter_alt:"):
     cols = st.columns(3)
     filters = {name: cols[i % 3].multiselect(t(f"analisis.dim.{name}"), options.get(name, []), key=f"f_{name}",
@@ -42,8 +39,8 @@ dims = (dim1,) if dim2 == ana.NONE else (dim1, dim2)
 measures = st.multiselect(t("analisis.measures"), ana.MEASURES, default=list(ana.DEFAULT_MEASURES), key="ukuran",
                           format_func=functools.partial(ana.metric_label, ctx.lang)) or ["complaints"]
 
-span = Period(period.start, period.end)
-table = ctx.query(views.analysis_table, span, ctx.as_of, policy, filters, dims)
+span = period
+table = ctx.query(screens.analysis_table, span, ctx.as_of, policy, filters, dims)
 if table.empty:
     st.info(t("analisis.empty"))
     st.stop()
@@ -61,9 +58,9 @@ with panel(t("analisis.table"), title=True):
 
 with panel(t("analisis.download"), title=True):
     raw = ana.export_table(table, dims, measures, ctx.lang)
-    lo, hi = span.utc_bounds(load_policy(policy).timezone)
+    lo, hi = span.utc_bounds(policy.timezone)
     # Only the count on screen: the rows (a million over all history) are read when a button is pressed.
-    n_rows = ctx.query(count_received, lo, hi, filters, unit_scope=ctx.viewer.row_scope)
+    n_rows = ctx.query(screens.count_received, lo, hi, filters, unit_scope=ctx.viewer.row_scope)
     rows = ana.rows_on_demand(lo, hi, filters, ctx.viewer.row_scope)
     stem = f"pantau-{span.start}-{span.end}"
     st.caption(t("analisis.download.help", n=n_rows))

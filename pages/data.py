@@ -2,7 +2,7 @@
 
 Freshness, upload an export (import report), import history, quarantined rows, unknown names.
 Reporter names, contacts and complaint text never appear: the quarantine rows come masked from
-analytics.store_views.
+analytics.store.status.
 """
 
 import functools
@@ -11,14 +11,15 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from analytics import audit, store_views
 from analytics.importers.errors import RefusedFile
-from analytics.regions import list_regions
+from analytics.rules.regions import list_regions
+from analytics.security import audit
+from analytics.store import status
 from ui import access
 from ui import data_tables as tables
 from ui.db import clear_demo_data, import_upload
-from ui.fmt import fmt_int
-from ui.frame import md_escape, page_frame, panel
+from ui.fmt import fmt_int, md_escape
+from ui.frame import page_frame, panel
 from ui.i18n import option_labels
 
 log = logging.getLogger("pantau.ui")
@@ -40,7 +41,7 @@ def show_table(frame: pd.DataFrame, *, wide: tuple[str, ...] = ()) -> None:
     st.dataframe(frame, hide_index=True, column_config=config)
 
 
-def show_freshness(fresh: store_views.Freshness) -> None:
+def show_freshness(fresh: status.Freshness) -> None:
     cards = st.grid(2, min_column_width=120)
     cards.metric(t("data.fresh.complaints"), fmt_int(fresh.complaints, lang=ctx.lang))
     cards.metric(t("data.fresh.batches"), fmt_int(fresh.batches, lang=ctx.lang))
@@ -139,7 +140,7 @@ def show_report(report) -> None:
 # --- the screen -------------------------------------------------------------------------------
 
 with panel(t("data.fresh.title"), title=True):
-    fresh = store_views.freshness(ctx.con)
+    fresh = status.freshness(ctx.con)
     if fresh.complaints == 0:
         st.info(t("data.empty_hint"))
     else:
@@ -151,7 +152,7 @@ with panel(t("data.upload.title"), title=True):
         show_outcome(st.session_state[OUTCOME_KEY])
 
 with panel(t("data.history.title"), title=True):
-    history = ctx.query(store_views.import_history)
+    history = ctx.query(status.import_history)
     if history.rows.empty:
         st.info(t("data.history.empty"))
     else:
@@ -160,13 +161,13 @@ with panel(t("data.history.title"), title=True):
             st.caption(t("data.history.truncated", n=history.limit))
 
 with panel(t("data.quarantine.title"), title=True):
-    quarantined = ctx.query(store_views.quarantine_rows)
+    quarantined = ctx.query(status.quarantine_rows)
     if quarantined.rows.empty:
         st.info(t("data.quarantine.empty"))
     else:
         st.caption(t("data.quarantine.intro"))
         st.markdown(f"**{t('data.quarantine.by_reason')}**")
-        show_table(tables.reasons_table(ctx.query(store_views.quarantine_reason_counts), ctx.lang))
+        show_table(tables.reasons_table(ctx.query(status.quarantine_reason_counts), ctx.lang))
         if not ctx.viewer.can_import:  # raw rows carry complaint ids of every unit
             st.caption(t("access.quarantine.analis_only"))
         else:
@@ -179,7 +180,7 @@ with panel(t("data.unknown.title"), title=True):
     if ctx.region is None:
         st.info(t("data.unknown.no_region"))
     else:
-        names = ctx.query(store_views.unknown_names)
+        names = ctx.query(status.unknown_names)
         table = tables.unknown_table(names, ctx.lang)
         if table.empty:
             st.info(t("data.unknown.empty"))
@@ -187,7 +188,7 @@ with panel(t("data.unknown.title"), title=True):
             show_table(table)
             st.caption(t("data.unknown.intro", region=ctx.region.name, slug=ctx.region.slug))
             if any(v.truncated for v in names.values()):
-                st.caption(t("data.unknown.truncated", n=store_views.UNKNOWN_LIMIT))
+                st.caption(t("data.unknown.truncated", n=status.UNKNOWN_LIMIT))
 
 if ctx.viewer.can_read_audit:
     with panel(t("access.audit.title"), title=True):

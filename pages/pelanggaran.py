@@ -6,9 +6,8 @@ Counts per state on top, then the list (most working days over first), then down
 
 import streamlit as st
 
-from analytics import service, store_views, views
-from analytics.metrics import METRICS
-from analytics.periods import Period
+from analytics import screens
+from analytics.metrics.registry import METRICS
 from ui import league_ui as lu
 from ui.downloads import download_pair
 from ui.fmt import fmt_int
@@ -23,14 +22,14 @@ period = period_picker(ctx.today, lang=ctx.lang)
 policy = policy_selector(lang=ctx.lang)
 stage = coded(st.segmented_control, t("pelanggaran.stage"), lu.STAGES, key="tahap", default="semua",
               format_func=option_labels("breach.stage.", ctx.lang), required=True)
-shorts = ctx.query(views.short_names)
-units = ctx.query(store_views.units_in_store)
+shorts = ctx.query(screens.short_names)
+units = ctx.query(screens.units_in_store)
 unit = unit_selector(units.assign(name=units["code"].map(shorts).fillna(units["name"])), lang=ctx.lang)
 
 with panel(t("pelanggaran.list"), title=True):
-    b = ctx.query(service.breaches_for, period=Period(period.start, period.end), as_of=ctx.as_of, policy=policy,
+    b = ctx.query(screens.breaches_for, period=period, as_of=ctx.as_of, policy=policy,
                   stage=None if stage == "semua" else stage, unit=unit, unit_scope=ctx.viewer.row_scope)
-    st.caption(t("pelanggaran.policy", policy=lu.policy_label(policy)))
+    st.caption(t("pelanggaran.policy", policy=policy.label))
     if ctx.viewer.row_scope:
         st.caption(t("access.rows.own_only"))
     cards = st.grid(3, min_column_width=150)
@@ -43,6 +42,6 @@ with panel(t("pelanggaran.list"), title=True):
         config = {c: st.column_config.TextColumn(alignment="right") for c in lu.numeric_columns(frame, ctx.lang)}
         config[t("breach.col.id")] = st.column_config.TextColumn(pinned=True)
         st.dataframe(frame, hide_index=True, column_config=config)
-        rows = b[[c for c in service.BREACH_COLUMNS if c in b]]
+        rows = b[[c for c in screens.BREACH_COLUMNS if c in b]]
         name = f"pelanggaran-{stage}-{period.start}_{period.end}"
         download_pair(ctx, rows, stem=name, sheet="Pelanggaran", what="pelanggaran")

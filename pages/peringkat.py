@@ -1,14 +1,13 @@
 """Peringkat: units ranked on the SLA metrics (OPD, camat, or kecamatan as an area).
 
 Filters, the volume rule and formula, the league table (tap a row: the Unit page), the units
-below the volume rule, the funnel plot, downloads. Numbers come from analytics.service.
+below the volume rule, the funnel plot, downloads. Numbers come from analytics.screens.
 """
 
 import streamlit as st
 
-from analytics import service, views
-from analytics.metrics import METRICS
-from analytics.periods import Period
+from analytics import screens
+from analytics.metrics.registry import METRICS
 from ui import league_ui as lu
 from ui.downloads import download_pair
 from ui.fmt import fmt_int, fmt_pct
@@ -24,7 +23,7 @@ policy = policy_selector(lang=ctx.lang)
 by = coded(st.segmented_control, t("peringkat.by"), ("opd", "camat", "kecamatan"), key="menurut", default="opd",
            format_func=option_labels("peringkat.by.", ctx.lang), required=True)
 all_columns = st.toggle(t("peringkat.all_columns"), key="peringkat_all")
-shorts = ctx.query(views.short_names)
+shorts = ctx.query(screens.short_names)
 camat_of = lu.camat_codes(ctx.region.units if ctx.region else None)
 
 
@@ -48,7 +47,7 @@ def show_league(table, key: str) -> None:
 
 league = None
 with panel(t("peringkat.table"), title=True):
-    league = ctx.query(service.league_for, by=by, period=Period(period.start, period.end), as_of=ctx.as_of,
+    league = ctx.query(screens.league_for, by=by, period=period, as_of=ctx.as_of,
                        policy=policy)
     st.caption(t("peringkat.rule", min=fmt_int(league.settings.min_decided, lang=ctx.lang),
                  formula=METRICS["on_time_rate"].description(ctx.lang), policy=league.policy_label))
@@ -76,6 +75,6 @@ if league is not None and not league.table.empty:
             st.plotly_chart(fig, config={"displayModeBar": False}, key=f"funnel_{by}")
 
     with panel(t("peringkat.download"), title=True):
-        rows = service.league_rows(league)
+        rows = screens.league_rows(league)
         name = f"peringkat-{by}-{period.start}_{period.end}"
         download_pair(ctx, rows, stem=name, sheet="Peringkat", what="peringkat")

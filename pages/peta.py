@@ -8,10 +8,8 @@ import functools
 
 import streamlit as st
 
-from analytics import views
-from analytics.periods import Period
-from analytics.policy import load_policy
-from analytics.regions import region_geojson
+from analytics import screens
+from analytics.rules.regions import region_geojson
 from ui import maps
 from ui.fmt import fmt_int
 from ui.frame import page_frame, panel
@@ -29,12 +27,12 @@ with st.expander(t("peta.settings"), icon=":material/tune:"):
     show_points = st.toggle(t("peta.points"), key="peta_titik")
     basemap = maps.basemap_allowed() and st.toggle(
         t("peta.basemap"), value=maps.basemap_default(), help=t("peta.basemap.help"), key="peta_dasar")
-st.caption(t("peta.policy", label=load_policy(policy).label))
+st.caption(t("peta.policy", label=policy.label))
 
 if ctx.region is None:
     st.info(t("peta.no_region"))
     st.stop()
-view = ctx.query(views.map_view, Period(period.start, period.end), ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
+view = ctx.query(screens.map_view, period, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
 if view.kecamatan.empty:
     st.info(t("peta.empty"))
     st.stop()

@@ -7,14 +7,13 @@ weekly on-time trend.
 
 import streamlit as st
 
-from analytics import views
-from analytics.metrics import METRICS
-from analytics.periods import Period
-from analytics.policy import load_policy
+from analytics import screens
+from analytics.metrics.registry import METRICS
 from ui import charts, fmt
-from ui.frame import md_escape, page_frame, panel
+from ui.fmt import md_escape
+from ui.frame import page_frame, panel
 from ui.nav import page_file
-from ui.widgets import period_picker, policy_selector
+from ui.widgets import period_label, period_picker, policy_selector
 
 ctx = page_frame("nav.ringkasan")
 t, lang = ctx.t, ctx.lang
@@ -26,12 +25,12 @@ DELTAS = {"complaints": (0, "number", "off"), "on_time_rate": (1, "points", "nor
 picked = period_picker(ctx.today, lang=lang)
 with st.expander(t("ringkasan.settings"), icon=":material/tune:"):
     policy = policy_selector(lang=lang)
-st.caption(t("ringkasan.policy", label=load_policy(policy).label))
-period = Period(picked.start, picked.end)
+st.caption(t("ringkasan.policy", label=policy.label))
+period = picked
 
 
-def overview() -> views.Overview:
-    return ctx.query(views.overview, period, ctx.as_of, policy)
+def overview() -> screens.Overview:
+    return ctx.query(screens.overview, period, ctx.as_of, policy)
 
 
 def league_links(rows) -> None:
@@ -48,7 +47,7 @@ def league_links(rows) -> None:
 with panel(t("ringkasan.panel.sentence")):
     ov = overview()
     if ov.kpis[0].value in (None, 0):
-        st.info(t("ringkasan.empty", period=picked.label(lang)), icon=":material/event_busy:")
+        st.info(t("ringkasan.empty", period=period_label(picked, lang)), icon=":material/event_busy:")
         st.stop()
     st.markdown(f"**{md_escape(ov.sentence_id if lang == 'id' else ov.sentence_en)}**")
 

@@ -10,10 +10,11 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from analytics import views
+from analytics import screens
 from ui import league_ui as lu
 from ui import review_ui
-from ui.frame import md_escape, page_frame, panel
+from ui.fmt import md_escape
+from ui.frame import page_frame, panel
 from ui.widgets import coded, policy_selector
 
 ctx = page_frame("nav.tinjauan")
@@ -27,7 +28,7 @@ week = coded(st.selectbox, t("tinjauan.week"), options, key="minggu", default=lu
              filter_mode=None,
              format_func=functools.partial(lu.week_label, lang=ctx.lang))
 policy = policy_selector(lang=ctx.lang)
-shorts = ctx.query(views.short_names)
+shorts = ctx.query(screens.short_names)
 label = lu.week_label(week, ctx.lang)
 
 
@@ -42,7 +43,7 @@ def movers(frame: pd.DataFrame) -> str:
                      f"({t('tinjauan.rank', rank=r.rank)})" for r in frame.itertuples())
 
 
-review = ctx.query(views.weekly_review, week, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
+review = ctx.query(screens.weekly_review, week, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
 st.caption(t("tinjauan.compare", week=label, policy=review.opd.policy_label))
 if lu.complaints_in(review.opd, review.camat) == 0:
     st.info(t("tinjauan.before", week=label))

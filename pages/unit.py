@@ -8,16 +8,15 @@ dates and units are shown: never reporters or complaint text.
 import pandas as pd
 import streamlit as st
 
-from analytics import store_views, views
-from analytics.metrics import METRICS
-from analytics.periods import Period
-from analytics.policy import load_policy
-from analytics.regions import region_geojson
+from analytics import screens
+from analytics.metrics.registry import METRICS
+from analytics.rules.regions import region_geojson
 from ui import charts, fmt
 from ui.complaints_ui import complaint_list
-from ui.frame import md_escape, page_frame, panel
+from ui.fmt import md_escape
+from ui.frame import page_frame, panel
 from ui.i18n import MESSAGES
-from ui.widgets import ALL_UNITS, UNIT_KEY, period_picker, policy_selector, unit_selector
+from ui.widgets import ALL_UNITS, UNIT_KEY, period_label, period_picker, policy_selector, unit_selector
 
 ctx = page_frame("nav.unit")
 t, lang = ctx.t, ctx.lang
@@ -28,10 +27,10 @@ BREACH_ROWS = 50
 picked = period_picker(ctx.today, lang=lang)
 with st.expander(t("ringkasan.settings"), icon=":material/tune:"):
     policy = policy_selector(lang=lang)
-st.caption(t("ringkasan.policy", label=load_policy(policy).label))
-period = Period(picked.start, picked.end)
+st.caption(t("ringkasan.policy", label=policy.label))
+period = picked
 
-units = ctx.query(store_views.units_in_store)
+units = ctx.query(screens.units_in_store)
 wanted = st.query_params.get(UNIT_KEY)
 if wanted and wanted != ALL_UNITS and wanted not in set(units["code"]):
     st.warning(t("unit.unknown", code=md_escape(wanted)), icon=":material/help:")
@@ -47,8 +46,8 @@ if code is None:
     st.stop()
 
 
-def unit() -> views.UnitView:
-    return ctx.query(views.unit_view, code, period, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
+def unit() -> screens.UnitView:
+    return ctx.query(screens.unit_view, code, period, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
 
 
 def breach_table(b: pd.DataFrame) -> pd.DataFrame:
@@ -67,7 +66,7 @@ with panel(t("unit.panel.score"), title=True):
     uv, row = unit(), unit().row
     st.markdown(f"**{md_escape(uv.unit)}**")
     if row is None:
-        st.info(t("unit.empty", unit=md_escape(uv.unit), period=picked.label(lang)), icon=":material/event_busy:")
+        st.info(t("unit.empty", unit=md_escape(uv.unit), period=period_label(picked, lang)), icon=":material/event_busy:")
         st.stop()
     ranked = bool(row["ranked"]) and not fmt.is_missing(row["rank"])
     cards = st.grid(2, min_column_width=140)

@@ -368,7 +368,7 @@ REGIONS: tuple[RegionSpec, ...] = (
 
 
 def _compact(s: str) -> str:
-    # Same rule as analytics.names.compact_key for plain names: letters and digits only.
+    # Same rule as analytics.rules.names.compact_key for plain names: letters and digits only.
     return re.sub(r"[^A-Z0-9]", "", s.upper())
 
 

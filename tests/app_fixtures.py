@@ -25,7 +25,7 @@ def clear_caches() -> None:
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory) -> Path:
     """A small demo store, built once and only read by the page tests."""
-    from analytics.demo_store import load_demo
+    from analytics.demo.load import load_demo
     from analytics.store import connect
 
     folder = tmp_path_factory.mktemp("page_demo")

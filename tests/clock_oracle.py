@@ -1,5 +1,5 @@
 """Test oracle: the numpy stage clock Pantau used before the clock moved into SQL
-(analytics/clock_sql.py). It is no production path; tests compare the SQL clock against it
+(analytics/metrics/clock_sql.py). It is no production path; tests compare the SQL clock against it
 row by row, as an independent implementation of the rules in docs/metrics.md."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.model import STATUSES
-from analytics.policy import STAGES, SlaPolicy, stage_limits
-from analytics.sla import CONTEXT_COLUMNS, OUTPUT_COLUMNS, OWNER_KINDS, STAGE_OWNER, STATES
+from analytics.metrics.clock import CONTEXT_COLUMNS, OUTPUT_COLUMNS, OWNER_KINDS, STAGE_OWNER, STATES
+from analytics.rules.model import STATUSES
+from analytics.rules.policy import STAGES, SlaPolicy, stage_limits
 
 # The clock works on naive-UTC numpy arrays end to end; these two private helpers are the
 # array-level forms of workcal.deadlines / local_dates, without a Series round trip per call.
-from analytics.workcal import (
+from analytics.rules.workcal import (
     WorkCalendar,
     _deadline_values,
     _utc_to_local_dates,
@@ -48,7 +48,7 @@ def oracle_stage_clock(
 ) -> pd.DataFrame:
     """One row per complaint and stage the policy limits, with its deadline and state at ``as_of``.
 
-    ``complaints`` has the canonical columns (analytics.model); the ``*_est`` flags and the text
+    ``complaints`` has the canonical columns (analytics.rules.model); the ``*_est`` flags and the text
     context columns may be missing (False / NA). Rows come stage by stage (verifikasi first), in
     input order within a stage; complaints a stage has no limit for are left out.
 
@@ -201,7 +201,7 @@ def _status_gaps(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(start reached but its time missing, end reached but its time missing) per row.
 
-    "Reached" comes from the canonical status (analytics.model.STATUSES[...].reached); a missing
+    "Reached" comes from the canonical status (analytics.rules.model.STATUSES[...].reached); a missing
     or unrecognised status says nothing, so the row keeps the plain time-based rules.
     """
     start_col, end_col = _SPANS[stage]

@@ -104,8 +104,8 @@ def build_hostile_store(path: Path, end: pd.Timestamp, rows: int = 3000) -> Path
     """The demo regency plus the hostile complaints, both as source ``demo`` (so the store stays a
     demo store and the dashboard serves it like the demo)."""
     from analytics import store
-    from analytics.demo_store import load_demo
-    from analytics.ingest import import_file
+    from analytics.demo.load import load_demo
+    from analytics.importers.ingest import import_file
 
     con = store.connect(path)
     try:

@@ -81,7 +81,7 @@ def users_toml(users: dict[str, tuple[str, str | None]] = USERS, access: str = "
 
 @pytest.fixture(scope="session")
 def role_store(tmp_path_factory) -> Path:
-    from analytics.ingest import import_file
+    from analytics.importers.ingest import import_file
     from analytics.store import connect
 
     folder = tmp_path_factory.mktemp("roles")
@@ -143,7 +143,7 @@ def visible_text(at: AppTest) -> str:
 
 
 def audit_rows(db: Path) -> pd.DataFrame:
-    from analytics import audit
+    from analytics.security import audit
     from ui import db as ui_db
 
     # The app holds the file read-write in this process: read through its connection.

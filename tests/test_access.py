@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from analytics import audit
-from analytics.access import (
-    ALLOW, CONFIG_ERROR, LOGIN, NO_ACCESS, SETUP, AccessConfig, AccessConfigError, User, Viewer, decide,
-    load_access_config, login_provider, parse_access_config, users_file,
+from analytics.security import audit
+from analytics.security.access import (
+    ALLOW,
+    CONFIG_ERROR,
+    LOGIN,
+    NO_ACCESS,
+    SETUP,
+    AccessConfig,
+    AccessConfigError,
+    User,
+    Viewer,
+    decide,
+    load_access_config,
+    login_provider,
+    parse_access_config,
+    users_file,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,7 +142,7 @@ def test_decide_keeps_the_unit_and_names_the_refused_address():
 
 
 def test_audit_log_records_and_reads_newest_first(con):
-    t0 = datetime(2025, 11, 20, 5, 0, tzinfo=timezone.utc)
+    t0 = datetime(2025, 11, 20, 5, 0, tzinfo=UTC)
     audit.record(con, who="a@b.id", role="analis", action="login", at=t0)
     audit.record(con, who="a@b.id", role="analis", action="reveal", detail={"ids": ["K-1"], "reason": "cek"})
     audit.record(con, who="u@b.id", role="unit", unit="DINKES", action="download", detail={"file": "x.csv"})
@@ -146,7 +158,7 @@ def test_audit_log_records_and_reads_newest_first(con):
 
 
 def test_cli_imports_are_audited_and_the_log_can_be_read(tmp_path, capsys):
-    from analytics.cli import main
+    from analytics.cli.main import main
     from tests.helpers import template_csv
 
     db = tmp_path / "cli.duckdb"

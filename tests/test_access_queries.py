@@ -9,11 +9,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics import service, views
-from analytics.complaint_rows import unit_complaints
-from analytics.periods import Period
-from analytics.queries import complaints_received
+from analytics import screens
+from analytics.rules.periods import Period
+from analytics.rules.policy import load_policy
 from analytics.store import connect
+from analytics.store.reads import complaints_received, unit_complaints
 from tests.role_fixtures import OWN_IDS, SNAPSHOT, role_store  # noqa: F401 - pytest fixture
 
 PERIOD = Period(date(2025, 11, 1), date(2025, 11, 20))
@@ -34,30 +34,30 @@ def test_complaints_received_with_a_scope(con):
 
 
 def test_breaches_for_a_unit_viewer(con):
-    all_ids = set(service.breaches_for(con, period=PERIOD, as_of=AS_OF)["id"])
-    own = set(service.breaches_for(con, period=PERIOD, as_of=AS_OF, unit_scope="DISHUB")["id"])
+    all_ids = set(screens.breaches_for(con, period=PERIOD, as_of=AS_OF, policy=load_policy(None))["id"])
+    own = set(screens.breaches_for(con, period=PERIOD, as_of=AS_OF, policy=load_policy(None), unit_scope="DISHUB")["id"])
     assert {"KES-1", "HUB-1", "CKB-1"} <= all_ids
     assert own == {"HUB-1"}  # HUB-2 was resolved on time
 
 
 def test_map_points_are_scoped_but_areas_are_not(con):
-    whole = views.map_view(con, PERIOD, AS_OF, None)
-    mine = views.map_view(con, PERIOD, AS_OF, None, unit_scope="DINKES")
+    whole = screens.map_view(con, PERIOD, AS_OF, load_policy(None))
+    mine = screens.map_view(con, PERIOD, AS_OF, load_policy(None), unit_scope="DINKES")
     assert len(whole.points) == 6 and len(mine.points) == 3
     pd.testing.assert_frame_equal(whole.kecamatan, mine.kecamatan)
 
 
 def test_unit_view_of_another_unit_keeps_figures_and_drops_rows(con):
-    own = views.unit_view(con, "DISHUB", PERIOD, AS_OF, None, unit_scope="DISHUB")
-    other = views.unit_view(con, "DISHUB", PERIOD, AS_OF, None, unit_scope="DINKES")
+    own = screens.unit_view(con, "DISHUB", PERIOD, AS_OF, load_policy(None), unit_scope="DISHUB")
+    other = screens.unit_view(con, "DISHUB", PERIOD, AS_OF, load_policy(None), unit_scope="DINKES")
     assert not own.rows_hidden and len(own.points) == 2 and set(own.open_breaches["source_id"]) == {"HUB-1"}
     assert other.rows_hidden and other.points.empty and other.open_breaches.empty
     assert other.row["complaints"] == own.row["complaints"] == 2
 
 
 def test_weekly_review_rows_are_scoped(con):
-    whole = views.weekly_review(con, "2025-W45", AS_OF, None)
-    mine = views.weekly_review(con, "2025-W45", AS_OF, None, unit_scope="KEC-321608")
+    whole = screens.weekly_review(con, "2025-W45", AS_OF, load_policy(None))
+    mine = screens.weekly_review(con, "2025-W45", AS_OF, load_policy(None), unit_scope="KEC-321608")
     assert {"KES-1", "HUB-1"} <= set(whole.oldest_open["source_id"])
     assert set(mine.oldest_open["source_id"]) == {"CKB-1"}
     pd.testing.assert_frame_equal(whole.opd.table, mine.opd.table)
@@ -71,7 +71,7 @@ def test_unit_complaints_lists_one_unit_newest_first_with_a_cap(con):
 
 
 def test_count_received_counts_what_complaints_received_reads(con):
-    from analytics.queries import count_received
+    from analytics.store.reads import count_received
 
     lo, hi = PERIOD.utc_bounds("Asia/Jakarta")
     for filters, scope in ((None, None), (None, "DINKES"), ({"unit_kind": ["camat"]}, None), (None, "' OR 1=1 --")):
@@ -82,11 +82,11 @@ def test_count_received_counts_what_complaints_received_reads(con):
 def test_rows_download_read_on_press_is_scoped_and_audited(role_store, tmp_path):
     """Analisis reads the rows download only when pressed, on a cursor of its own: the file holds
     the viewer's rows and the audit row counts them."""
-    from analytics.access import Viewer
+    import shutil
+
+    from analytics.security.access import Viewer
     from analytics.store import connect as connect_rw
     from ui import analisis_ui, downloads
-
-    import shutil
 
     lo, hi = PERIOD.utc_bounds("Asia/Jakarta")
     copy = tmp_path / "roles.duckdb"  # the audit row goes to a copy: the session store stays as built
@@ -99,6 +99,6 @@ def test_rows_download_read_on_press_is_scoped_and_audited(role_store, tmp_path)
         data = downloads.file_payload(rw, viewer, read, "csv", sheet="aduan", file_name="x.csv", what="aduan", tz=None)
         assert data.decode("utf-8-sig").count("\n") == len(OWN_IDS["DINKES"]) + 1
         logged = rw.execute("SELECT detail FROM audit_log WHERE action = 'download'").fetchall()
-        assert '"rows": %d' % len(OWN_IDS["DINKES"]) in logged[-1][0]
+        assert f'"rows": {len(OWN_IDS["DINKES"])}' in logged[-1][0]
     finally:
         rw.close()

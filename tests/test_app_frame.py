@@ -52,7 +52,7 @@ def db_file(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def demo_db(db_file, tmp_path) -> Path:
-    from analytics.demo_store import load_demo
+    from analytics.demo.load import load_demo
 
     con = connect(db_file)
     load_demo(con, seed=7, months=2, rows=300, end=DEMO_END, out_dir=tmp_path / "demo")
@@ -64,7 +64,7 @@ def demo_db(db_file, tmp_path) -> Path:
 def real_db(db_file, tmp_path, monkeypatch) -> Path:
     """Real (non-demo) data, served open to analysts: these tests look at the Data page's
     contents; tests/test_roles.py covers login and roles."""
-    from analytics.ingest import import_file
+    from analytics.importers.ingest import import_file
 
     users = tmp_path / "pantau-users.toml"
     users.write_text('[access]\nallow_open = true\nopen_role = "analis"\n', encoding="utf-8")
@@ -110,7 +110,7 @@ def test_empty_store_shows_the_first_run_page(db_file):
 
 def test_first_run_page_loads_the_demo_through_the_app(db_file, tmp_path, monkeypatch):
     # The CLI cannot write while the dashboard holds the file; the button goes through the app.
-    monkeypatch.setattr("analytics.demo_store.DEMO_DIR", tmp_path / "demo")
+    monkeypatch.setattr("analytics.demo.load.DEMO_DIR", tmp_path / "demo")
     at = _app()
     at.button(key="firstrun_demo").click().run()
     assert not at.exception
@@ -197,7 +197,8 @@ def test_stop_passes_through_a_panel():
 
 
 def test_resolve_period():
-    from ui.widgets import resolve_period
+    from analytics.rules.periods import resolve_period
+    from ui.widgets import period_label
 
     today = date(2025, 11, 20)  # a Thursday
     p = resolve_period("minggu", today)
@@ -211,16 +212,16 @@ def test_resolve_period():
     assert (p.previous().start, p.previous().end) == (date(2025, 9, 22), date(2025, 10, 21))
     p = resolve_period("custom", today, date(2025, 6, 30), date(2025, 6, 1))  # reversed: swapped
     assert (p.start, p.end) == (date(2025, 6, 1), date(2025, 6, 30))
-    assert resolve_period("nonsense", today).code == "30h"
+    assert resolve_period("nonsense", today).preset == "30h"
     assert resolve_period("bulan", date(2025, 3, 31)).previous().end == date(2025, 2, 28)
-    assert resolve_period("30h", today).label() == "22 Okt 2025 – 20 Nov 2025"
-    assert resolve_period("custom", today, today, today).label("en") == "20 Nov 2025"
+    assert period_label(resolve_period("30h", today)) == "22 Okt 2025 – 20 Nov 2025"
+    assert period_label(resolve_period("custom", today, today, today), "en") == "20 Nov 2025"
 
 
 def test_period_bounds_are_utc_instants_of_local_days():
-    from ui.widgets import Period
+    from analytics.rules.periods import Period
 
-    lo, hi = Period("custom", date(2025, 6, 1), date(2025, 6, 30)).bounds("Asia/Jayapura")
+    lo, hi = Period(date(2025, 6, 1), date(2025, 6, 30)).utc_bounds("Asia/Jayapura")
     assert lo == pd.Timestamp("2025-05-31 15:00", tz="UTC")
     assert hi == pd.Timestamp("2025-06-30 15:00", tz="UTC")
 
@@ -235,7 +236,7 @@ def _widgets_app():
     period = period_picker(date(2025, 11, 20))
     unit = unit_selector([("DINKES", "Dinas Kesehatan"), ("DISDIK", "Dinas Pendidikan")])
     policy = policy_selector()
-    st.write(f"{period.code}|{period.start}|{period.end}|{unit}|{policy}")
+    st.write(f"{period.preset}|{period.start}|{period.end}|{unit}|{policy.name}")
 
 
 def _result(at: AppTest) -> list[str]:
@@ -350,36 +351,36 @@ def test_data_page_shows_an_import_report(db_file, tmp_path):
 
 
 def test_import_upload(tmp_path):
-    from analytics import store_views
+    from analytics.store import status
     from ui.db import import_upload
 
     con = connect(tmp_path / "s.duckdb")
     data = "\n".join([PERSONAL_HEADER, *ROWS]).encode()
-    before = store_views.data_version(con)
+    before = status.data_version(con)
     report = import_upload(con, "../../etc/ekspor minggu 45.csv", data, fmt="auto", region="kab-bekasi")
     assert report.file_name == "ekspor minggu 45.csv"  # no directory part survives
     assert (report.rows_read, report.rows_new, report.rows_quarantined) == (3, 2, 1)
     assert report.unknown_units == {"Dinas Entah": 1}
-    assert store_views.data_version(con) != before
+    assert status.data_version(con) != before
     again = import_upload(con, "copy.csv", data)
     assert again.already_imported and again.previous_batch_id == 1
     con.close()
 
 
 def test_import_upload_refused_file_changes_nothing(tmp_path):
-    from analytics import store_views
+    from analytics.store import status
     from ui.db import import_upload
 
     con = connect(tmp_path / "s.duckdb")
     with pytest.raises(RefusedFile) as info:
         import_upload(con, "lain.csv", b"nomor,tanggal,keluhan\n1,2025-01-01,jalan rusak\n")
     assert "not a known export format" in info.value.problem and "Tracking ID" in info.value.expected
-    assert store_views.data_version(con) == "0:0:0"
+    assert status.data_version(con) == "0:0:0"
     con.close()
 
 
 def test_import_upload_into_a_demo_store_is_refused(tmp_path):
-    from analytics.demo_store import load_demo
+    from analytics.demo.load import load_demo
     from ui.db import clear_demo_data, import_upload
 
     con = connect(tmp_path / "s.duckdb")
@@ -398,10 +399,10 @@ def test_import_upload_with_a_mapping_file(tmp_path):
     con = connect(tmp_path / "s.duckdb")
     mapping = (ROOT / "data" / "mappings" / "nyc-311.toml").read_bytes()
     csv = (
-        "Unique Key,Created Date,Closed Date,Status,Agency,Borough,Complaint Type,Open Data Channel Type,"
-        "Latitude,Longitude\n"
-        "1,06/01/2025 09:00:00 AM,06/02/2025 10:00:00 AM,Closed,NYPD,BROOKLYN,Noise,PHONE,40.6,-73.9\n"
-    ).encode()
+        b"Unique Key,Created Date,Closed Date,Status,Agency,Borough,Complaint Type,Open Data Channel Type,"
+        b"Latitude,Longitude\n"
+        b"1,06/01/2025 09:00:00 AM,06/02/2025 10:00:00 AM,Closed,NYPD,BROOKLYN,Noise,PHONE,40.6,-73.9\n"
+    )
     report = import_upload(con, "nyc.csv", csv, fmt="mapping", mapping_name="nyc-311.toml", mapping_data=mapping)
     assert report.rows_new == 1 and report.format == "mapping"
     con.close()
@@ -417,18 +418,18 @@ def test_safe_file_name():
 
 
 def test_cached_query_goes_stale_after_an_import(db_file, tmp_path):
-    from analytics import store_views
+    from analytics.store import status
     from ui import db
 
     con = db.cursor()
-    v0 = store_views.data_version(con)
-    assert db.cached_query(con, v0, store_views.freshness).complaints == 0
+    v0 = status.data_version(con)
+    assert db.cached_query(con, v0, status.freshness).complaints == 0
     data = "\n".join([PERSONAL_HEADER, *ROWS]).encode()
     db.import_upload(con, "ekspor.csv", data, region="kab-bekasi")
-    assert db.cached_query(con, v0, store_views.freshness).complaints == 0  # same key: cached
+    assert db.cached_query(con, v0, status.freshness).complaints == 0  # same key: cached
     con = db.cursor()  # the next run: a run's cursor keeps the snapshot it started with
-    v1 = store_views.data_version(con)
-    assert db.cached_query(con, v1, store_views.freshness).complaints == 2
+    v1 = status.data_version(con)
+    assert db.cached_query(con, v1, status.freshness).complaints == 2
 
 
 def test_ui_and_pages_never_allow_html():

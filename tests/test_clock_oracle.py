@@ -1,4 +1,4 @@
-"""The SQL stage clock (analytics/clock_sql.py, behind sla.stage_clock) against the former numpy
+"""The SQL stage clock (analytics/metrics/clock_sql.py, run over frames by frame_metrics.stage_clock) against the former numpy
 clock kept in tests/clock_oracle.py, row by row, on demo data roughened with the cases the demo
 lacks: missing stage times under a status that shows them reached (unknown), estimated times,
 hour limits, a policy with classification tiers, and a time zone with daylight saving."""
@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from analytics.policy import load_policy
-from analytics.sla import OUTPUT_COLUMNS, policy_calendar, stage_clock
-from analytics.workcal import load_calendar
 from clock_oracle import oracle_stage_clock
+from frame_metrics import stage_clock
+
+from analytics.metrics.clock import OUTPUT_COLUMNS, policy_calendar
+from analytics.rules.policy import load_policy
+from analytics.rules.workcal import load_calendar
 
 TZ = "Asia/Jakarta"
 END = pd.Timestamp("2025-11-20 12:00", tz=TZ)
@@ -22,9 +23,9 @@ END = pd.Timestamp("2025-11-20 12:00", tz=TZ)
 
 @pytest.fixture(scope="module")
 def complaints(tmp_path_factory) -> pd.DataFrame:
-    from analytics.demo_store import load_demo
-    from analytics.queries import complaints_received
+    from analytics.demo.load import load_demo
     from analytics.store import connect
+    from analytics.store.reads import complaints_received
 
     path = tmp_path_factory.mktemp("oracle") / "demo.duckdb"
     con = connect(path)

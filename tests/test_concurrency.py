@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics import store, store_views
-from analytics.ingest import import_file
+from analytics import store
+from analytics.importers.ingest import import_file
+from analytics.store import status
 from tests.app_fixtures import clear_caches
 from tests.helpers import template_csv
 
@@ -49,8 +50,8 @@ def app_store(tmp_path, monkeypatch):
 def _state(cur) -> tuple[int, int, str]:
     """What a page shows: complaints and batches (two separate queries in freshness) and the
     data version (a third)."""
-    fresh = store_views.freshness(cur)
-    return fresh.complaints, fresh.batches, store_views.data_version(cur)
+    fresh = status.freshness(cur)
+    return fresh.complaints, fresh.batches, status.data_version(cur)
 
 
 def test_a_page_run_reads_one_snapshot(app_store, tmp_path):

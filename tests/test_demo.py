@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.demo import TEMPLATE_COLUMNS, generate_demo, write_demo_csv
-from analytics.model import STAGE_TIMES, STATUSES
+from analytics.demo.generate import TEMPLATE_COLUMNS, generate_demo, write_demo_csv
+from analytics.rules.model import STAGE_TIMES, STATUSES
 
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "kab-bekasi"
 END = pd.Timestamp("2026-06-30T17:00:00+07:00")

@@ -18,7 +18,7 @@ import io
 import os
 import shutil
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 
 from analytics import store
 from analytics.importers.errors import RefusedFile
+from analytics.importers.ingest import import_file
 from analytics.importers.statuses import STATUS_ALIASES
-from analytics.ingest import import_file
 from tests.helpers import HEADER, fingerprint, template_csv
 
 settings.register_profile(
@@ -310,7 +310,7 @@ def test_mixed_date_formats(seeded_store, days):
         if style == "slash":
             assert f"M{i}" in quarantined and f"M{i}" not in got
         else:  # "Waktu Laporan Masuk" is UTC in this export
-            assert got[f"M{i}"] == datetime(d.year, d.month, d.day, 4, 5, 34, tzinfo=timezone.utc), (style, d)
+            assert got[f"M{i}"] == datetime(d.year, d.month, d.day, 4, 5, 34, tzinfo=UTC), (style, d)
 
 
 # --- failure inside the transaction ---------------------------------------------------------------
@@ -363,7 +363,7 @@ def test_failure_mid_import_rolls_back(seeded_store, fail_at, with_bad_row, upda
 
 
 def test_cli_refuses_random_bytes_with_exit_2(tmp_path, capsys):
-    from analytics import cli
+    from analytics.cli import main as cli
 
     bad = _write(tmp_path, "foto.csv", bytes(range(256)) * 4)
     assert cli.main(["import", str(bad), "--db", str(tmp_path / "s.duckdb")]) == cli.EXIT_REFUSED

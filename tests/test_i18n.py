@@ -88,6 +88,6 @@ def test_option_labels_are_picklable_format_funcs():
 def test_page_catalogs_are_all_merged_without_conflicts():
     from ui.i18n import CATALOG_CONFLICTS, PAGE_CATALOGS
 
-    files = {p.stem.removeprefix("messages_") for p in ROOT.joinpath("ui").glob("messages_*.py")}
-    assert files <= set(PAGE_CATALOGS), f"ui/messages_*.py not listed in PAGE_CATALOGS: {files - set(PAGE_CATALOGS)}"
+    files = {p.stem for p in ROOT.joinpath("ui", "messages").glob("*.py")} - {"__init__"}
+    assert files <= set(PAGE_CATALOGS), f"ui/messages/*.py not listed in PAGE_CATALOGS: {files - set(PAGE_CATALOGS)}"
     assert not CATALOG_CONFLICTS, CATALOG_CONFLICTS

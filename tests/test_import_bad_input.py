@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from analytics import cli
+from analytics.cli import main as cli
 from analytics.importers.errors import RefusedFile
-from analytics.ingest import import_file
+from analytics.importers.ingest import import_file
 from tests.helpers import HEADER, fingerprint, template_csv
 
 GOOD = "A1,2025-06-02T09:00:00+07:00,,,,,menunggu_verifikasi,Dinas Kesehatan,Cikarang Barat,,Puskesmas,Pengaduan,WhatsApp,,,,"
@@ -145,7 +145,7 @@ def test_reimport_same_file_changes_nothing(con, tmp_path):
 
 
 def test_failure_halfway_leaves_store_exactly_as_before(seeded, tmp_path, monkeypatch):
-    import analytics.ingest as ingest
+    import analytics.importers.ingest as ingest
 
     before = fingerprint(seeded)
     p = template_csv(tmp_path / "b.csv", [GOOD.replace("A1", "D1"), ",2025-06-02T09:00:00+07:00,,,,,,,,,,,,,,,"])

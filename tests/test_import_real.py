@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics.ingest import import_file
+from analytics.importers.ingest import import_file
 from tests.conftest import real_file
 
 pytestmark = pytest.mark.realdata

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from frame_metrics import group_metrics, stage_clock
 
-from analytics.league import group_metrics
-from analytics.policy import load_policy
-from analytics.sla import policy_calendar, stage_clock
+from analytics.metrics.clock import policy_calendar
+from analytics.rules.policy import load_policy
 
 TZ = "Asia/Jakarta"
 AS_OF = pd.Timestamp("2025-06-20 12:00", tz=TZ)
@@ -92,7 +92,7 @@ def test_verifier_and_area_groupings(hand):
 
 @pytest.fixture(scope="module")
 def demo_con(tmp_path_factory):
-    from analytics.demo_store import load_demo
+    from analytics.demo.load import load_demo
     from analytics.store import connect
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
@@ -125,12 +125,12 @@ def _plain_tindak_lanjut(df: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 
 
 def test_demo_league_matches_plain_pandas(demo_con):
-    from analytics.periods import Period
-    from analytics.service import league_for
+    from analytics.metrics.league import league_for
+    from analytics.rules.periods import Period
 
     as_of = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
     period = Period(pd.Timestamp("2025-09-01").date(), pd.Timestamp("2025-10-31").date())
-    league = league_for(demo_con, by="opd", period=period, as_of=as_of, policy="sp4n-lapor")
+    league = league_for(demo_con, by="opd", period=period, as_of=as_of, policy=load_policy("sp4n-lapor"))
     lo, hi = period.utc_bounds(TZ)
     df = demo_con.execute("SELECT * FROM complaints WHERE received_at >= $lo AND received_at < $hi",
                           {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}).df()
@@ -149,12 +149,12 @@ def test_demo_league_matches_plain_pandas(demo_con):
 
 
 def test_demo_breaches_match_plain_pandas(demo_con):
-    from analytics.periods import Period
-    from analytics.service import breaches_for
+    from analytics.metrics.breaches import breaches_for
+    from analytics.rules.periods import Period
 
     as_of = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
     period = Period(pd.Timestamp("2025-09-01").date(), pd.Timestamp("2025-10-31").date())
-    b = breaches_for(demo_con, period=period, as_of=as_of, policy="sp4n-lapor", stage="tindak_lanjut")
+    b = breaches_for(demo_con, period=period, as_of=as_of, policy=load_policy("sp4n-lapor"), stage="tindak_lanjut")
     lo, hi = period.utc_bounds(TZ)
     df = demo_con.execute("SELECT * FROM complaints WHERE received_at >= $lo AND received_at < $hi",
                           {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}).df()
@@ -167,13 +167,14 @@ def test_demo_breaches_match_plain_pandas(demo_con):
 
 @pytest.mark.parametrize("by", ["opd", "camat", "kecamatan", "verifikator"])
 def test_store_league_equals_the_league_over_frames(demo_con, by):
-    """service.league_for runs the metric SQL inside the store; compute_league runs it over
+    """metrics.league.league_for runs the metric SQL inside the store; compute_league runs it over
     frames loaded with complaints_received. Same complaints, same numbers, same order."""
-    from analytics.league import compute_league
-    from analytics.periods import Period
-    from analytics.queries import complaints_received
-    from analytics.ranking import load_ranking_settings
-    from analytics.service import league_for
+    from frame_metrics import compute_league
+
+    from analytics.metrics.league import league_for
+    from analytics.metrics.ranking import load_ranking_settings
+    from analytics.rules.periods import Period
+    from analytics.store.reads import complaints_received
 
     as_of = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
     period = Period(pd.Timestamp("2025-10-01").date(), pd.Timestamp("2025-10-31").date())
@@ -192,21 +193,22 @@ def test_store_league_equals_the_league_over_frames(demo_con, by):
 
 
 def test_store_trend_and_breaches_equal_their_frame_versions(demo_con):
-    """weekly_trend_for and breaches_for run in the store; over frames the same functions must
+    """weekly_trend and breaches_for run in the store; over frames the same functions must
     give the same rows (the one clock and metric SQL either way)."""
-    from analytics.league import breaches
-    from analytics.periods import Period
-    from analytics.queries import complaints_received
-    from analytics.service import breaches_for, weekly_trend_for
-    from analytics.summary import weekly_trend
+    from frame_metrics import weekly_trend as frame_weekly_trend
+
+    from analytics.metrics.breaches import breaches, breaches_for
+    from analytics.metrics.summary import weekly_trend
+    from analytics.rules.periods import Period
+    from analytics.store.reads import complaints_received
 
     as_of = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
     window = Period(pd.Timestamp("2025-08-25").date(), pd.Timestamp("2025-11-16").date())
     pol = load_policy("sp4n-lapor")
     frame = complaints_received(demo_con, *window.utc_bounds(TZ))
-    want = weekly_trend(frame, pol, policy_calendar(pol), as_of)
+    want = frame_weekly_trend(frame, pol, policy_calendar(pol), as_of)
     assert len(want) == 12
-    pd.testing.assert_frame_equal(weekly_trend_for(demo_con, window, as_of, pol), want)
+    pd.testing.assert_frame_equal(weekly_trend(demo_con, window, as_of, pol), want)
 
     got = breaches_for(demo_con, period=window, as_of=as_of, policy=pol)
     plain = breaches(stage_clock(frame, pol, policy_calendar(pol), as_of))

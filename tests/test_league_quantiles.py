@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.league_sql import _histogram_quantiles
+from analytics.metrics.groups_sql import _histogram_quantiles
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analytics.metrics import METRICS
+from analytics.metrics.registry import METRICS
 from ui import league_ui as lu
 
 

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analytics.regions import region_geojson
+from analytics.rules.regions import region_geojson
 from ui import analisis_ui as ana
 from ui import maps
 from ui.export import csv_bytes, xlsx_bytes

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import cli
-from analytics.league import METRIC_COLUMNS
-from analytics.metrics import METRICS
-from analytics.service import LEAGUE_COLUMNS
+from analytics.cli import main as cli
+from analytics.metrics.groups import METRIC_COLUMNS
+from analytics.metrics.league import LEAGUE_COLUMNS
+from analytics.metrics.registry import METRICS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
 
@@ -26,7 +26,7 @@ def test_every_metric_is_documented_and_computed():
 
 
 def test_league_cli_json_shape(tmp_path, capsys):
-    from analytics.demo_store import load_demo
+    from analytics.demo.load import load_demo
     from analytics.store import connect
 
     db = tmp_path / "d.duckdb"

@@ -13,14 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from any directory without installing the package
     sys.path.insert(0, str(ROOT))
 
-from analytics.names import (  # noqa: E402
+from analytics.rules.names import (  # noqa: E402
     compact_key,
     match_desa,
     match_kecamatan,
     match_units,
     normalise_name,
 )
-from analytics.regions import list_regions, load_region  # noqa: E402
+from analytics.rules.regions import list_regions, load_region  # noqa: E402
 
 SP4N = Path("/work/shared/data/real/sp4n-lapor-kab-bandung")
 needs_sp4n = pytest.mark.skipif(

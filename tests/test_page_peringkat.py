@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app_fixtures import DEMO_END, demo_db, demo_file, empty_db  # noqa: F401 - pytest fixtures
 from tests.app_fixtures import open_page as _page
-
 from ui.i18n import t
 
 PAGES = ("pages/peringkat.py", "pages/pelanggaran.py", "pages/tinjauan.py")

@@ -15,7 +15,6 @@ from tests.app_fixtures import DEMO_END, demo_db, demo_file, empty_db  # noqa: F
 from tests.app_fixtures import open_page as _page
 
 
-
 def _unknown(at: AppTest, kind: str) -> list:
     return [e for e in at.get(kind)]
 

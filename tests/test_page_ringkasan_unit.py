@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app_fixtures import DEMO_END, demo_db, demo_file, empty_db  # noqa: F401 - pytest fixtures
 from tests.app_fixtures import open_page as _page
-
 from ui.i18n import t
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.policy import POLICY_DIR, STAGES, Limit, list_policies, load_policy, stage_limits
+from analytics.rules.policy import POLICY_DIR, STAGES, Limit, list_policies, load_policy, stage_limits
 
 
 def limits(policy_name: str, stage: str, classification: list, category: list | None = None) -> list[tuple]:

@@ -7,8 +7,16 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics.privacy import (
-    EMAIL_MASK, MASK, NIK_MASK, PHONE_MASK, for_export, is_personal_key, mask_complaints, mask_text, strip_anonymous,
+from analytics.security.privacy import (
+    EMAIL_MASK,
+    MASK,
+    NIK_MASK,
+    PHONE_MASK,
+    for_export,
+    is_personal_key,
+    mask_complaints,
+    mask_text,
+    strip_anonymous,
 )
 
 P, N, E = PHONE_MASK, NIK_MASK, EMAIL_MASK
@@ -117,10 +125,11 @@ def test_export_drops_personal_columns_and_masks_text_cells():
 
 def test_migration_v3_clears_identity_that_older_versions_stored_for_anonim(tmp_path):
     from analytics import store
+    from analytics.store import schema
 
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
-    con.execute((store.SQL_DIR / "schema_v1.sql").read_text(encoding="utf-8"))
+    con.execute((schema.SQL_DIR / "schema_v1.sql").read_text(encoding="utf-8"))
     con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)")
     con.execute("INSERT INTO schema_migrations VALUES (1, now())")
     for sid, anon in (("A", True), ("B", False)):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.ranking import (
+from analytics.metrics.ranking import (
     RankingSettings,
     composite_score,
     funnel_flag,

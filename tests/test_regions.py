@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from any directory without installing the package
     sys.path.insert(0, str(ROOT))
 
-from analytics.regions import (  # noqa: E402
+from analytics.rules.regions import (  # noqa: E402
     REGIONS_DIR,
     detect_region,
     list_regions,
@@ -125,7 +125,7 @@ def test_region_geojson_rejects_bad_level() -> None:
 
 
 def test_regions_module_does_not_import_streamlit() -> None:
-    code = "import sys, analytics.regions, analytics.names; print('streamlit' in sys.modules)"
+    code = "import sys, analytics.rules.regions, analytics.rules.names; print('streamlit' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )

@@ -18,13 +18,14 @@ import pypdfium2 as pdfium
 import pytest
 from openpyxl import load_workbook
 
-from analytics import cli
+from analytics.cli import main as cli
 from analytics.review import digest
+from analytics.rules.policy import load_policy
 from tests.app_fixtures import DEMO_END, demo_file  # noqa: F401 - pytest fixture
 
 WEEK, MONDAY, SUNDAY = "2025-W45", "2025-11-03", "2025-11-09"
 WEEK_END = "2025-11-09T23:59:59.999999+07:00"  # the pack judges a finished week at its last instant
-LOOKBACK_FROM = "2025-08-05"  # 90 days before the week ends (views.REVIEW_LOOKBACK_DAYS)
+LOOKBACK_FROM = "2025-08-05"  # 90 days before the week ends (screens.REVIEW_LOOKBACK_DAYS)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,7 @@ def _sheet(pack_dir: Path, name: str) -> list[dict]:
 
 
 def _short_names() -> dict[str, str]:
-    from analytics.regions import load_region
+    from analytics.rules.regions import load_region
 
     u = load_region("kab-bekasi").units
     return dict(zip(u["code"], u["short_name"]))
@@ -195,7 +196,7 @@ def test_pdf_pages_render_and_are_not_blank(pack_dir):
 def test_every_known_unit_gets_a_digest_and_quiet_ones_say_so(pack_dir, pdf_text):
     folder = pack_dir / f"tinjauan-{WEEK}-unit"
     files = {p.stem: p.read_text(encoding="utf-8") for p in folder.iterdir()}
-    from analytics.regions import load_region
+    from analytics.rules.regions import load_region
 
     assert set(load_region("kab-bekasi").units["code"]) <= set(files)
     quiet = [t for t in files.values() if "Tidak ada aduan yang diterima unit ini" in t]
@@ -228,7 +229,7 @@ def test_no_personal_data_and_formulas_kept_as_text(demo_store, tmp_path):
                 {"lo": pd.Timestamp(MONDAY, tz="Asia/Jakarta"), "hi": pd.Timestamp("2025-11-10", tz="Asia/Jakarta")})
     cm.add(con, unit="DLH", text='=HYPERLINK("http://x","klik")', due_on=date(2025, 11, 12), made_week=WEEK,
            created_at=DEMO_END)
-    files = pack_files(assemble(con, WEEK, DEMO_END, None))
+    files = pack_files(assemble(con, WEEK, DEMO_END, load_policy(None)))
     con.close()
     doc = pdfium.PdfDocument(files[f"tinjauan-{WEEK}.pdf"])
     everything = "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))

@@ -7,11 +7,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics import cli
-from analytics.periods import iso_week
+from analytics.cli import main as cli
 from analytics.review import commitments as cm
 from analytics.review.digest import fit, rank_move
 from analytics.review.verdict import verdict
+from analytics.rules.periods import iso_week
 
 BASE = {"unit": "Dinas X", "unit_code": "X", "complaints": 40, "decided": 30, "on_time_pct": 80.0, "score": 78.0,
         "rank": 4, "tier": "B", "rank_change": 0, "funnel": "dalam", "open_overdue": 0}

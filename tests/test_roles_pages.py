@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 
 from tests.role_fixtures import (  # noqa: F401 - pytest fixtures
-    OWN_IDS, REPORTERS, USERS, audit_rows, role_store, roles_db, run_as, visible_text,
+    OWN_IDS,
+    REPORTERS,
+    USERS,
+    audit_rows,
+    role_store,
+    roles_db,
+    run_as,
+    visible_text,
 )
 from ui.i18n import t
 from ui.nav import PAGES

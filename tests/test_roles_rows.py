@@ -10,7 +10,14 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from tests.role_fixtures import (  # noqa: F401 - pytest fixtures
-    NUMBERS, OWN_IDS, REPORTERS, audit_rows, role_store, roles_db, run_as, visible_text,
+    NUMBERS,
+    OWN_IDS,
+    REPORTERS,
+    audit_rows,
+    role_store,
+    roles_db,
+    run_as,
+    visible_text,
 )
 from ui.i18n import t
 
@@ -170,7 +177,7 @@ def test_every_download_button_goes_through_the_audited_helper(roles_db, deferre
     at = run_as(PIMPINAN, file)
     buttons = at.get("download_button")
     assert buttons and len(deferred) == len(buttons)  # no button serves bytes directly
-    for name, make in deferred:
+    for _name, make in deferred:
         make()
     log = audit_rows(roles_db)
     assert sorted(log.loc[log["action"] == "download", "detail"].str.extract(r'"file": "([^"]+)"')[0]) == sorted(
@@ -187,7 +194,7 @@ def _prepare_pack(at):
 
 
 def test_pimpinan_pack_downloads_are_logged(roles_db, deferred):
-    at = _prepare_pack(run_as(PIMPINAN, "pages/tinjauan.py", minggu="2025-W45"))
+    _prepare_pack(run_as(PIMPINAN, "pages/tinjauan.py", minggu="2025-W45"))
     names = [n for n, _ in deferred]
     assert any(n.endswith(".pdf") for n in names) and any(n.endswith(".zip") for n in names)
     for _, make in deferred:

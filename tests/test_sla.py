@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from frame_metrics import stage_clock
 
-from analytics.model import STAGE_TIMES
-from analytics.policy import load_policy
-from analytics.sla import OUTPUT_COLUMNS, STAGES, STATES, policy_calendar, stage_clock
-from analytics.workcal import load_calendar
+from analytics.metrics.clock import OUTPUT_COLUMNS, STAGES, STATES, policy_calendar
+from analytics.rules.model import STAGE_TIMES
+from analytics.rules.policy import load_policy
+from analytics.rules.workcal import load_calendar
 
 WIB = "Asia/Jakarta"
 CAL = load_calendar(range(2024, 2027), override_path=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.ingest import import_file
+from analytics.importers.ingest import import_file
 
 HEAD = "Tracking ID,Tanggal Laporan Masuk,Waktu Laporan Masuk,Instansi Terdisposisi,Status Laporan\n"
 

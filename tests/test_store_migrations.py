@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analytics import store
+from analytics.store import schema
 
 
 def _tables(con) -> set[str]:
@@ -12,8 +13,8 @@ def _tables(con) -> set[str]:
 def test_fresh_store_gets_every_migration_once(tmp_path):
     con = store.connect(tmp_path / "p.duckdb")
     versions = [v for (v,) in con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
-    assert versions == [v for v, _ in store.migrations()]
-    assert store.migrate(con) == versions[-1]  # a second run applies nothing
+    assert versions == [v for v, _ in schema.migrations()]
+    assert schema.migrate(con) == versions[-1]  # a second run applies nothing
     assert con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0] == len(versions)
     con.close()
 

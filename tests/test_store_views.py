@@ -1,4 +1,4 @@
-"""analytics.store_views: the Data page's reads, on a small store built from code."""
+"""analytics.store.status: the Data page's reads, on a small store built from code."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from analytics import store_views as sv
-from analytics.ingest import import_file
+from analytics.importers.ingest import import_file
+from analytics.store import status as sv
+from analytics.store.reads import units_in_store
 from tests.helpers import HEADER, template_csv
 
 PERSONAL_HEADER = HEADER + ",reporter_name,reporter_contact,text"
@@ -42,7 +43,7 @@ def test_empty_store(con):
     assert sv.quarantine_rows(con).rows.empty
     assert sv.quarantine_reason_counts(con).empty
     assert all(c.rows.empty for c in sv.unknown_names(con).values())
-    assert sv.units_in_store(con).empty
+    assert units_in_store(con).empty
 
 
 def test_data_version_changes_with_every_import(filled, tmp_path):
@@ -143,7 +144,7 @@ def test_unknown_names(filled):
 
 
 def test_units_in_store(filled):
-    units = sv.units_in_store(filled)
+    units = units_in_store(filled)
     assert list(units.columns) == ["code", "name", "complaints"]
     assert units.to_dict("records") == [
         # an unknown unit has no code: listed under its name

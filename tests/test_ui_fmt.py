@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import numpy as np
@@ -155,7 +155,7 @@ def test_fmt_datetime_zone_labels(tz, expected):
 
 
 def test_fmt_datetime_english_naive_and_missing():
-    ts = datetime(2025, 6, 13, 8, 5, tzinfo=timezone.utc)
+    ts = datetime(2025, 6, 13, 8, 5, tzinfo=UTC)
     assert fmt_datetime(ts, "Asia/Jakarta", lang="en") == "13 Jun 2025 15:05 WIB"
     assert fmt_datetime(datetime(2025, 6, 13, 15, 5)) == "13 Jun 2025 15.05"  # naive: taken as local
     assert fmt_datetime(ts) == "13 Jun 2025 08.05 UTC"

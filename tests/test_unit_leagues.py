@@ -1,4 +1,4 @@
-"""service.unit_leagues (both unit leagues from one metric query per period, the Ringkasan path)
+"""metrics.league.unit_leagues (both unit leagues from one metric query per period, the Ringkasan path)
 must give exactly what league_for(by="opd") and league_for(by="camat") give one at a time."""
 
 from __future__ import annotations
@@ -8,8 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics import service, views
-from analytics.periods import Period
+from analytics import screens
+from analytics.metrics.league import league_for, unit_leagues
+from analytics.rules.periods import Period
+from analytics.rules.policy import load_policy
 
 TZ = "Asia/Jakarta"
 END = pd.Timestamp("2025-11-20 12:00", tz=TZ)
@@ -18,7 +20,7 @@ AS_OF = END.tz_convert("UTC")
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    from analytics.demo_store import load_demo
+    from analytics.demo.load import load_demo
     from analytics.store import connect
 
     path = tmp_path_factory.mktemp("unit-leagues") / "demo.duckdb"
@@ -53,19 +55,19 @@ PERIODS = {
 @pytest.mark.parametrize("policy", [None, "kota-bandung"])
 def test_unit_leagues_equal_league_for_one_at_a_time(con, name, policy):
     period = PERIODS[name]
-    opd, camat = service.unit_leagues(con, period=period, as_of=AS_OF, policy=policy)
-    _assert_same(opd, service.league_for(con, by="opd", period=period, as_of=AS_OF, policy=policy))
-    _assert_same(camat, service.league_for(con, by="camat", period=period, as_of=AS_OF, policy=policy))
+    opd, camat = unit_leagues(con, period=period, as_of=AS_OF, policy=load_policy(policy))
+    _assert_same(opd, league_for(con, by="opd", period=period, as_of=AS_OF, policy=load_policy(policy)))
+    _assert_same(camat, league_for(con, by="camat", period=period, as_of=AS_OF, policy=load_policy(policy)))
 
 
 def test_unit_leagues_with_filters_and_the_edge_units(con):
     period = PERIODS["two months"]
     channel = con.execute("SELECT channel FROM complaints WHERE channel IS NOT NULL LIMIT 1").fetchone()[0]
     filters = {"channel": [channel]}
-    opd, camat = service.unit_leagues(con, period=period, as_of=AS_OF, filters=filters)
-    _assert_same(opd, service.league_for(con, by="opd", period=period, as_of=AS_OF, filters=filters))
-    _assert_same(camat, service.league_for(con, by="camat", period=period, as_of=AS_OF, filters=filters))
-    opd, camat = service.unit_leagues(con, period=period, as_of=AS_OF)
+    opd, camat = unit_leagues(con, period=period, as_of=AS_OF, policy=load_policy(None), filters=filters)
+    _assert_same(opd, league_for(con, by="opd", period=period, as_of=AS_OF, policy=load_policy(None), filters=filters))
+    _assert_same(camat, league_for(con, by="camat", period=period, as_of=AS_OF, policy=load_policy(None), filters=filters))
+    opd, camat = unit_leagues(con, period=period, as_of=AS_OF, policy=load_policy(None))
     # The renamed unit is still a whole name in its own league, and the unknown-kind unit is an OPD.
     assert any(g.startswith("camat:") for g in opd.table["group"]) or any(
         g.startswith("camat:") for g in camat.table["group"])
@@ -76,14 +78,14 @@ def test_unit_leagues_with_filters_and_the_edge_units(con):
 
 def test_overview_uses_the_same_leagues(con):
     period = PERIODS["two months"]
-    got = views.overview(con, period, AS_OF, None)
-    _assert_same(got.league, service.league_for(con, by="opd", period=period, as_of=AS_OF))
-    _assert_same(got.camat, service.league_for(con, by="camat", period=period, as_of=AS_OF))
+    got = screens.overview(con, period, AS_OF, load_policy(None))
+    _assert_same(got.league, league_for(con, by="opd", period=period, as_of=AS_OF, policy=load_policy(None)))
+    _assert_same(got.camat, league_for(con, by="camat", period=period, as_of=AS_OF, policy=load_policy(None)))
 
 
 def test_weekly_review_uses_the_same_leagues(con):
-    got = views.weekly_review(con, "2025-W40", AS_OF, None)
-    period = views.iso_week("2025-W40")
+    got = screens.weekly_review(con, "2025-W40", AS_OF, load_policy(None))
+    period = screens.iso_week("2025-W40")
     at = min(AS_OF, period.utc_bounds(TZ)[1] - pd.Timedelta(microseconds=1))
-    _assert_same(got.opd, service.league_for(con, by="opd", period=period, as_of=at))
-    _assert_same(got.camat, service.league_for(con, by="camat", period=period, as_of=at))
+    _assert_same(got.opd, league_for(con, by="opd", period=period, as_of=at, policy=load_policy(None)))
+    _assert_same(got.camat, league_for(con, by="camat", period=period, as_of=at, policy=load_policy(None)))

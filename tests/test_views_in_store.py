@@ -9,13 +9,13 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from frame_metrics import group_metrics, stage_clock
 
-from analytics import views
-from analytics.league import group_metrics
-from analytics.periods import Period
-from analytics.policy import load_policy
-from analytics.queries import complaints_received
-from analytics.sla import policy_calendar, stage_clock
+from analytics import screens
+from analytics.metrics.clock import policy_calendar
+from analytics.rules.periods import Period
+from analytics.rules.policy import load_policy
+from analytics.store.reads import complaints_received
 
 TZ = "Asia/Jakarta"
 AS_OF = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
@@ -24,7 +24,7 @@ PERIOD = Period(date(2025, 9, 1), date(2025, 10, 31))
 
 @pytest.fixture(scope="module")
 def demo_con(tmp_path_factory):
-    from analytics.demo_store import load_demo
+    from analytics.demo.load import load_demo
     from analytics.store import connect
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
@@ -43,7 +43,7 @@ def _frames(con, period, filters=None, policy="sp4n-lapor"):
 
 def test_map_view_equals_the_frame_computation(demo_con):
     cur, clock, cal, pol = _frames(demo_con, PERIOD)
-    got = views.map_view(demo_con, PERIOD, AS_OF, "sp4n-lapor")
+    got = screens.map_view(demo_con, PERIOD, AS_OF, load_policy("sp4n-lapor"))
     pd.testing.assert_frame_equal(got.kecamatan, group_metrics(cur, clock, "kecamatan", AS_OF, cal, pol.timezone))
     desa = cur[cur["desa_code"].notna()].groupby(["desa_code", "desa"]).size().rename("complaints").reset_index()
     assert len(desa) > 0
@@ -54,9 +54,9 @@ def test_map_view_equals_the_frame_computation(demo_con):
 
 
 def test_map_points_are_capped_in_store_order(demo_con, monkeypatch):
-    monkeypatch.setattr(views, "POINTS_LIMIT", 7)
+    monkeypatch.setattr(screens, "POINTS_LIMIT", 7)
     cur, *_ = _frames(demo_con, PERIOD)
-    got = views.map_view(demo_con, PERIOD, AS_OF, None)
+    got = screens.map_view(demo_con, PERIOD, AS_OF, load_policy(None))
     placed = cur.loc[cur["lat"].notna() & cur["lon"].notna(), ["lat", "lon", "kecamatan", "status"]]
     pd.testing.assert_frame_equal(got.points, placed.head(7).reset_index(drop=True))
 
@@ -71,23 +71,23 @@ def test_analysis_table_equals_the_frame_computation(demo_con, dims, filters):
     cur, clock, cal, pol = _frames(demo_con, PERIOD, filters, "lapor-aa-bekasi")
     assert not cur.empty
     want = group_metrics(cur, clock, dims, AS_OF, cal, pol.timezone)
-    got = views.analysis_table(demo_con, PERIOD, AS_OF, "lapor-aa-bekasi", filters, dims)
+    got = screens.analysis_table(demo_con, PERIOD, AS_OF, load_policy("lapor-aa-bekasi"), filters, dims)
     assert len(got) > 1
     pd.testing.assert_frame_equal(got, want)
 
 
 def test_analysis_table_is_empty_without_complaints_and_refuses_bad_dims(demo_con):
-    got = views.analysis_table(demo_con, PERIOD, AS_OF, None, {"unit": ["no such unit"]}, ("category",))
+    got = screens.analysis_table(demo_con, PERIOD, AS_OF, load_policy(None), {"unit": ["no such unit"]}, ("category",))
     assert got.empty and list(got.columns) == []
     with pytest.raises(ValueError, match="group by one or two"):
-        views.analysis_table(demo_con, PERIOD, AS_OF, None, None, ("category", "unit", "week"))
+        screens.analysis_table(demo_con, PERIOD, AS_OF, load_policy(None), None, ("category", "unit", "week"))
 
 
 def test_unit_view_equals_the_frame_computation(demo_con):
-    from analytics.league import breaches
+    from analytics.metrics.breaches import breaches
 
     busiest = demo_con.execute("SELECT unit_code FROM complaints GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchall()
-    got = views.unit_view(demo_con, busiest[0][0], PERIOD, AS_OF, "sp4n-lapor")
+    got = screens.unit_view(demo_con, busiest[0][0], PERIOD, AS_OF, load_policy("sp4n-lapor"))
     cur, clock, *_ = _frames(demo_con, PERIOD, {"unit": [got.unit]})
     b = breaches(clock, ("open_overdue", "at_risk"))
     want_b = b[b["owner_kind"] == "unit"].reset_index(drop=True)
@@ -101,6 +101,6 @@ def test_unit_view_equals_the_frame_computation(demo_con):
     assert len(placed) > 0
     pd.testing.assert_frame_equal(got.points, placed.reset_index(drop=True))
     # Another unit's viewer: the same figures, none of the rows.
-    other = views.unit_view(demo_con, busiest[0][0], PERIOD, AS_OF, "sp4n-lapor", unit_scope="SOMEONE-ELSE")
+    other = screens.unit_view(demo_con, busiest[0][0], PERIOD, AS_OF, load_policy("sp4n-lapor"), unit_scope="SOMEONE-ELSE")
     assert other.rows_hidden and other.points.empty and other.open_breaches.empty
     pd.testing.assert_frame_equal(other.categories, got.categories)

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.service import _half_up
-from analytics.views import best_and_worst
+from analytics.metrics.league import _half_up
+from analytics.screens import best_and_worst
 
 
 def _ranked(scores):

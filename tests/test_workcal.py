@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.workcal import (
+from analytics.rules.workcal import (
     DEFAULT_OVERRIDE_PATH,
     WorkCalendar,
     add_working_days,

@@ -1,7 +1,7 @@
 """Login and roles in the dashboard: who is looking, and the pages shown instead of data.
 
 ``page_frame`` calls ``gate`` on every page: it reads what Streamlit knows (the ``[auth]`` secrets,
-``st.user``) and the users file, asks ``analytics.access.decide``, and either returns the
+``st.user``) and the users file, asks ``analytics.security.access.decide``, and either returns the
 ``Viewer`` or draws the login / no-access / set-up page and stops the run. docs/security.md is the
 guide for the people who configure it.
 """
@@ -14,11 +14,23 @@ from collections.abc import Mapping
 import duckdb
 import streamlit as st
 
-from analytics import audit
-from analytics.access import (
-    ALLOW, CONFIG_ERROR, LOGIN, NO_ACCESS, SETUP, AccessConfig, AccessConfigError, Decision, Viewer, decide,
-    load_access_config, login_provider, users_file,
+from analytics.security import audit
+from analytics.security.access import (
+    ALLOW,
+    CONFIG_ERROR,
+    LOGIN,
+    NO_ACCESS,
+    SETUP,
+    AccessConfig,
+    AccessConfigError,
+    Decision,
+    Viewer,
+    decide,
+    load_access_config,
+    login_provider,
+    users_file,
 )
+from ui.fmt import md_escape
 from ui.i18n import t
 
 log = logging.getLogger("pantau.ui")
@@ -131,15 +143,9 @@ def gate(con: duckdb.DuckDBPyConnection, *, is_demo: bool, complaints: int, lang
         setup_page(lang)
     elif decision.kind == CONFIG_ERROR:
         st.title(t("access.config_error.title", lang=lang))
-        st.error(t("access.config_error.body", lang=lang, problem=_escape(decision.problem)))
+        st.error(t("access.config_error.body", lang=lang, problem=md_escape(decision.problem)))
     st.stop()
     raise AssertionError("st.stop() returned")  # for type checkers; never reached
-
-
-def _escape(text: object) -> str:
-    from ui.frame import md_escape
-
-    return md_escape(text)
 
 
 def login_page(lang: str) -> None:
@@ -155,7 +161,7 @@ def login_page(lang: str) -> None:
 
 def no_access_page(email: str | None, lang: str) -> None:
     st.title(t("access.denied.title", lang=lang))
-    st.error(t("access.denied.body", lang=lang, email=_escape(email or "–")), icon=":material/block:")
+    st.error(t("access.denied.body", lang=lang, email=md_escape(email or "–")), icon=":material/block:")
     logout_button(None, lang, key="access_logout_denied")
 
 
@@ -195,8 +201,8 @@ def account_box(viewer: Viewer, con: duckdb.DuckDBPyConnection, lang: str) -> No
     if viewer.open:
         st.caption(t("access.account.open", lang=lang, role=role))
         return
-    unit = f" · {_escape(viewer.unit)}" if viewer.unit else ""
-    st.caption(t("access.account", lang=lang, who=_escape(viewer.name or viewer.email), role=role) + unit)
+    unit = f" · {md_escape(viewer.unit)}" if viewer.unit else ""
+    st.caption(t("access.account", lang=lang, who=md_escape(viewer.name or viewer.email), role=role) + unit)
     logout_button(viewer, lang, key="access_logout", con=con)
 
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.league import DIMENSIONS, METRIC_COLUMNS
-from analytics.metrics import METRICS
-from analytics.queries import complaints_received
+from analytics.metrics.groups import DIMENSIONS, METRIC_COLUMNS
+from analytics.metrics.registry import METRICS
+from analytics.store.reads import complaints_received
 from ui import db, fmt
 from ui.charts import plot_text
 from ui.i18n import t

@@ -213,7 +213,7 @@ def unit_map(points: pd.DataFrame, kecamatan: dict | None, *, overdue_ids: Itera
 def metric_text(name: str, value: object, lang: str = "id") -> str:
     """A registry metric's value as text, by its unit: count ``1.234``, pct ``87,3%``,
     days ``1,5``, rating ``4,4``, score ``98,9``, rank ``2``."""
-    from analytics.metrics import metric
+    from analytics.metrics.registry import metric
 
     unit = metric(name).unit
     if unit == "pct":

@@ -1,6 +1,6 @@
 """The complaint list of one unit, masked for the viewer, with the analyst's logged reveal.
 
-Who sees what (analytics.access, analytics.privacy, docs/security.md):
+Who sees what (analytics.security.access, analytics.security.privacy, docs/security.md):
 - a ``unit`` viewer: its own unit's complaints in full (text and reporter), other units' not at all;
 - ``pimpinan``: every unit's complaints, text with phones/NIK/e-mails masked, no reporter;
 - ``analis``: like pimpinan until "Tampilkan data pribadi" with a written reason; the reveal is
@@ -14,9 +14,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import privacy
-from analytics.complaint_rows import ComplaintList, unit_complaints
-from analytics.model import STATUSES
+from analytics.rules.model import STATUSES
+from analytics.security import privacy
+from analytics.store.reads import ComplaintList, unit_complaints
 from ui import access
 from ui.fmt import MISSING, fmt_int
 
@@ -47,7 +47,7 @@ def list_frame(rows: pd.DataFrame, ctx) -> pd.DataFrame:
 
 
 def complaint_list(ctx, unit_code: str, period) -> None:
-    """The list panel's body for ``unit_code`` over ``period`` (analytics.periods.Period)."""
+    """The list panel's body for ``unit_code`` over ``period`` (analytics.rules.periods.Period)."""
     viewer, t = ctx.viewer, ctx.t
     if not viewer.may_list(unit_code):
         st.info(t("access.rows.other_unit"), icon=":material/lock:")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.ingest import ImportReport
-from analytics.store_views import Capped, label_reasons
-from analytics.validate import REASONS
+from analytics.importers.ingest import ImportReport
+from analytics.rules.model import REASONS
+from analytics.store.status import Capped, label_reasons
 from ui.fmt import fmt_datetime, fmt_int, tz_label
 from ui.i18n import t
 
@@ -31,7 +31,7 @@ def _ints(values: pd.Series, lang: str) -> list[str]:
 
 
 def history_table(rows: pd.DataFrame, tz: str, lang: str) -> pd.DataFrame:
-    """Import history (store_views.import_history rows) for reading, newest first as given.
+    """Import history (status.import_history rows) for reading, newest first as given.
 
     Phone-first column order: when, then the counts that matter (new, updated, quarantined), the
     file name (long) after them. Times carry the zone once, in the header ("Diimpor (WIB)").
@@ -57,7 +57,7 @@ def history_table(rows: pd.DataFrame, tz: str, lang: str) -> pd.DataFrame:
 
 
 def quarantine_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Quarantined rows (store_views.quarantine_rows, already masked) with reasons in words."""
+    """Quarantined rows (status.quarantine_rows, already masked) with reasons in words."""
     c = lambda key: t(key, lang=lang)  # noqa: E731
     return pd.DataFrame(
         {
@@ -72,7 +72,7 @@ def quarantine_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def reasons_table(counts: dict[str, int] | pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Quarantine reason counts (a report's dict, or store_views.quarantine_reason_counts)."""
+    """Quarantine reason counts (a report's dict, or status.quarantine_reason_counts)."""
     if isinstance(counts, pd.DataFrame):
         pairs = list(zip(counts["code"], counts["rows"]))
     else:
@@ -88,7 +88,7 @@ def reasons_table(counts: dict[str, int] | pd.DataFrame, lang: str) -> pd.DataFr
 
 
 def unknown_table(levels: dict[str, Capped] | dict[str, dict[str, int]], lang: str) -> pd.DataFrame:
-    """Unknown names per level (store_views.unknown_names, or a report's three dicts) in one
+    """Unknown names per level (status.unknown_names, or a report's three dicts) in one
     table: kind, name, complaints."""
     kinds, names, counts = [], [], []
     for level in ("unit", "kecamatan", "desa"):
@@ -116,7 +116,7 @@ def region_label(lang: str, slug: str) -> str:
     Module-level (used through functools.partial) so it pickles as a format_func."""
     if slug == "auto":
         return t("data.region.auto", lang=lang)
-    from analytics.regions import load_region
+    from analytics.rules.regions import load_region
 
     try:
         return load_region(slug).name
@@ -137,7 +137,7 @@ def report_counts(report: ImportReport, lang: str) -> list[tuple[str, str]]:
 
 
 def audit_table(rows: pd.DataFrame, tz: str, lang: str) -> pd.DataFrame:
-    """Audit log rows (analytics.audit.recent) for reading: when, who, role, action, detail."""
+    """Audit log rows (analytics.security.audit.recent) for reading: when, who, role, action, detail."""
     c = lambda key: t(key, lang=lang)  # noqa: E731
     role = [t(f"access.role.{r}", lang=lang) if isinstance(r, str) and r in ("pimpinan", "analis", "unit") else (r or "")
             for r in rows["role"]]

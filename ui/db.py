@@ -6,7 +6,7 @@ own ``cursor()`` because DuckDB 2.0 refuses a connection that is busy in another
 locks the file, so ``python -m analytics import`` must run while the dashboard is stopped, and
 uploads on the Data page go through ``import_upload`` here.
 
-Cached reads are keyed on a *data version* (``analytics.store_views.data_version``) read once per
+Cached reads are keyed on a *data version* (``analytics.store.status.data_version``) read once per
 run, so every cached result goes stale after an import without a TTL race.
 """
 
@@ -25,7 +25,7 @@ import duckdb
 import streamlit as st
 
 from analytics import config, store
-from analytics.ingest import ImportReport, import_file
+from analytics.importers.ingest import ImportReport, import_file
 
 log = logging.getLogger("pantau.ui")
 R = TypeVar("R")
@@ -152,7 +152,7 @@ def import_upload(
     """Import an uploaded export (bytes) into the store behind ``con``.
 
     The bytes are written to a temporary folder under their own file name (the name is what the
-    import history shows) and handed to ``analytics.ingest.import_file``; the folder is removed
+    import history shows) and handed to ``analytics.importers.ingest.import_file``; the folder is removed
     afterwards. ``fmt`` None means auto-detect. Raises ``RefusedFile`` (nothing written) like
     ``import_file``; other errors propagate. Imports are serialised per process. ``region`` (a
     slug) is for files that do not name their regency (the Pantau template) going into a store
@@ -179,9 +179,9 @@ def import_upload(
 
 
 def clear_demo_data(con: duckdb.DuckDBPyConnection) -> int:
-    """Remove the demo regency from the store (analytics.demo_store.clear_demo); returns how
+    """Remove the demo regency from the store (analytics.demo.load.clear_demo); returns how
     many complaints went. Serialised with imports."""
-    from analytics.demo_store import clear_demo
+    from analytics.demo.load import clear_demo
 
     with _import_lock(), _writer(con) as w:
         n = clear_demo(w)
@@ -196,7 +196,7 @@ def load_demo_data(
     ``python -m analytics demo``, which cannot run while the dashboard holds the file)."""
     import pandas as pd
 
-    from analytics.demo_store import load_demo
+    from analytics.demo.load import load_demo
 
     end = pd.Timestamp.now(tz=config.DEFAULT_TZ).floor("s")
     with _import_lock(), _writer(con) as w:

@@ -17,8 +17,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import audit
-from analytics.access import Viewer
+from analytics.security import audit
+from analytics.security.access import Viewer
 from ui import db, export
 
 log = logging.getLogger("pantau.ui")

@@ -7,7 +7,7 @@ return) is run as a formula by Excel and LibreOffice. In XLSX such cells are wri
 (string type + the "quote prefix" style, so editing the cell keeps it text) and keep their
 value. CSV has no types, so those cells get a leading apostrophe (the OWASP advice). Numbers are
 never touched. Personal data: columns that hold it are dropped by name, and phone numbers, NIK and
-e-mail addresses inside the remaining text are masked (analytics.privacy.for_export).
+e-mail addresses inside the remaining text are masked (analytics.security.privacy.for_export).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import io
 
 import pandas as pd
 
-from analytics.cells import RISKY_START, is_risky, keep_as_text  # noqa: F401 - one definition, re-exported
-from analytics.privacy import for_export, is_personal_key
+from analytics.security.cells import RISKY_START, is_risky, keep_as_text  # noqa: F401 - one definition, re-exported
+from analytics.security.privacy import for_export, is_personal_key
 
 # Never exported, whatever a caller passes in (the metric reads do not select them anyway);
-# analytics.privacy.is_personal_key also catches other spellings ("Nama Pelapor", "No HP").
+# analytics.security.privacy.is_personal_key also catches other spellings ("Nama Pelapor", "No HP").
 PERSONAL = frozenset({"reporter_name", "reporter_contact", "reporter_email", "reporter_phone", "reporter_nik",
                       "reporter_address", "text", "title", "response_text", "name", "contact", "email", "phone", "nik"})
 

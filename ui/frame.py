@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,9 +20,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import config, store, store_views
-from analytics.access import Viewer
-from analytics.regions import Region, load_region
+from analytics import config, store
+from analytics.rules.regions import Region, load_region
+from analytics.security.access import Viewer
+from analytics.store import status
 from ui import access, db, fmt
 from ui.i18n import current_lang, t
 from ui.nav import leave_legacy_pages_mode, page_file
@@ -41,14 +42,14 @@ class PageContext:
 
     con           this run's DuckDB cursor (pass it to analytics functions; never share across runs)
     lang          "id" or "en"
-    region        the store's regency (analytics.regions.Region) or None when it has none
+    region        the store's regency (analytics.rules.regions.Region) or None when it has none
     is_demo       the store holds the synthetic demo regency
     data_version  changes after every import; key for cached reads (``query`` uses it)
     tz, tz_label  the regency's zone ("Asia/Jakarta", "WIB"); display times in it
     as_of         latest snapshot (UTC): the moment the data describes; None on an empty store
     complaints    number of complaints in the store
     db_path       the store's file
-    viewer        who is looking (analytics.access.Viewer): pass ``viewer.row_scope`` to every
+    viewer        who is looking (analytics.security.access.Viewer): pass ``viewer.row_scope`` to every
                   query that returns complaint rows, and check ``viewer.can_*`` before imports
                   and reveals (ui/access.py, docs/security.md)
     """
@@ -79,7 +80,7 @@ class PageContext:
     def today(self) -> date:
         """The reference day for periods ("minggu ini"): the latest snapshot's date in the
         regency's zone, so an old export still shows its own last week. Without data: today."""
-        moment = self.as_of if self.as_of is not None else pd.Timestamp(datetime.now(timezone.utc))
+        moment = self.as_of if self.as_of is not None else pd.Timestamp(datetime.now(UTC))
         return moment.tz_convert(self.tz).date()
 
     def t(self, key: str, **kwargs: Any) -> str:
@@ -108,11 +109,11 @@ class _Facts:
 
 
 def _read_facts(con: duckdb.DuckDBPyConnection) -> _Facts:
-    fresh = store_views.freshness(con)
+    fresh = status.freshness(con)
     return _Facts(
         region_slug=store.get_meta(con, "region"),
         is_demo=store.get_meta(con, "is_demo") == "1",
-        data_version=store_views.data_version(con),
+        data_version=status.data_version(con),
         as_of=fresh.latest_snapshot_at,
         complaints=fresh.complaints,
     )
@@ -197,7 +198,7 @@ def _freshness_line(ctx: PageContext) -> None:
     )
     st.caption(line)
     if ctx.as_of is not None and not ctx.is_demo:
-        age = (pd.Timestamp(datetime.now(timezone.utc)) - ctx.as_of).days
+        age = (pd.Timestamp(datetime.now(UTC)) - ctx.as_of).days
         if age > STALE_AFTER_DAYS:
             st.warning(ctx.t("frame.stale", days=fmt.fmt_int(age, lang=ctx.lang)), icon=":material/history:")
 
@@ -246,11 +247,3 @@ def panel(name: str, *, title: bool = False) -> Iterator[None]:
             if title:
                 st.subheader(name)
             st.warning(t("panel.failed", name=name), icon=":material/error:")
-
-
-def md_escape(text: object) -> str:
-    """Text from files or users made safe for ``st.markdown`` (no emphasis, links, HTML, math)."""
-    out = str(text)
-    for ch in "\\`*_[]<>#|~$":
-        out = out.replace(ch, "\\" + ch)
-    return out

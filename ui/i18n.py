@@ -16,6 +16,8 @@ import functools
 import logging
 from collections.abc import Callable
 
+from ui.messages import access, analisis, pelanggaran, peringkat, peta, ringkasan, tinjauan, unit
+
 log = logging.getLogger("pantau.ui")
 
 LANGS: tuple[str, ...] = ("id", "en")
@@ -319,9 +321,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-# Each page keeps its own catalog in ui/messages_<page>.py (MESSAGES = {"id": {...}, "en": {...}})
+# Each page keeps its own catalog in ui/messages/<page>.py (MESSAGES = {"id": {...}, "en": {...}})
 # so pages can be written in parallel; they are merged here once, at import.
-PAGE_CATALOGS: tuple[str, ...] = ("ringkasan", "unit", "peringkat", "pelanggaran", "tinjauan", "peta", "analisis", "access")
+PAGE_CATALOGS = {
+    "ringkasan": ringkasan, "unit": unit, "peringkat": peringkat, "pelanggaran": pelanggaran,
+    "tinjauan": tinjauan, "peta": peta, "analisis": analisis, "access": access,
+}
 
 
 # Keys a page catalog redefined with a different text (tests/test_i18n.py keeps this empty).
@@ -329,17 +334,11 @@ CATALOG_CONFLICTS: list[str] = []
 
 
 def _merge_page_catalogs() -> None:
-    import importlib
-
-    for page in PAGE_CATALOGS:
-        try:
-            mod = importlib.import_module(f"ui.messages_{page}")
-        except ModuleNotFoundError:
-            continue
+    for page, mod in PAGE_CATALOGS.items():
         for lang in LANGS:
-            for key, text in getattr(mod, "MESSAGES", {}).get(lang, {}).items():
+            for key, text in mod.MESSAGES.get(lang, {}).items():
                 if MESSAGES[lang].get(key, text) != text:
-                    CATALOG_CONFLICTS.append(f"ui/messages_{page}.py [{lang}] {key}")
+                    CATALOG_CONFLICTS.append(f"ui/messages/{page}.py [{lang}] {key}")
                 MESSAGES[lang][key] = text
 
 

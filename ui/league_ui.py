@@ -2,7 +2,7 @@
 lists in, labelled text frames, funnel figures and download bytes out.
 
 Pure pandas/plotly/openpyxl (no Streamlit), so everything here is unit-tested. Column headers
-come from analytics.metrics.METRICS; numbers and dates are formatted as text with ui.fmt so the
+come from analytics.metrics.registry.METRICS; numbers and dates are formatted as text with ui.fmt so the
 screen does not follow the phone's locale.
 """
 
@@ -13,9 +13,9 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.metrics import METRICS
-from analytics.periods import iso_week
-from analytics.ranking import funnel_limits
+from analytics.metrics.ranking import funnel_limits
+from analytics.metrics.registry import METRICS
+from analytics.rules.periods import iso_week
 from ui import export
 from ui.charts import plot_text
 from ui.fmt import MISSING, fmt_date, fmt_delta, fmt_int, fmt_num, fmt_pct, is_missing
@@ -28,13 +28,6 @@ PHONE_COLUMNS = 5
 STAGES = ("semua", "verifikasi", "tindak_lanjut", "penyelesaian")
 BREACH_STATES = ("open_overdue", "at_risk", "late")
 KPI_METRICS = ("complaints", "on_time_rate", "open_overdue", "median_response_days")
-
-
-def policy_label(name: str | None) -> str:
-    """The SLA policy's label (shown wherever its numbers are)."""
-    from analytics.policy import load_policy
-
-    return load_policy(name).label
 
 
 def label(name: str, lang: str) -> str:
@@ -156,7 +149,7 @@ def funnel_figure(table: pd.DataFrame, regency_rate: float, lang: str, short_nam
 
 
 def breach_frame(b: pd.DataFrame, lang: str, tz: str, short_names: dict[str, str] | None = None) -> pd.DataFrame:
-    """Breach rows (service.breaches_for / WeeklyReview.new_breaches) for reading, order kept."""
+    """Breach rows (breaches.breaches_for / WeeklyReview.new_breaches) for reading, order kept."""
     ids = b["id"] if "id" in b else b["source_id"]
     names = b["unit_code"].map(short_names or {}).where(b["owner_kind"] == "unit")
     unit = names.fillna(b["unit"]).fillna(MISSING).astype("str")

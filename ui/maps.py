@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from analytics.metrics import METRICS
+from analytics.metrics.registry import METRICS
 from ui import fmt
 from ui.i18n import t
 

@@ -15,21 +15,22 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from analytics.periods import iso_week
 from analytics.review import commitments as cm
 from analytics.review import files as pack_files_mod
 from analytics.review.digest import bupati_digest, unit_digest
 from analytics.review.pack import ReviewPack, with_commitments_of
 from analytics.review.pdf import pdf_bytes
 from analytics.review.workbook import workbook_bytes
-from analytics.service import short_names
+from analytics.rules.periods import iso_week
+from analytics.rules.policy import SlaPolicy
+from analytics.store.reads import short_names
 from ui import access, db, downloads
 from ui.fmt import fmt_date
 
 FLASH = "tinjauan_commit_flash"  # message shown once after a commitment was saved (survives st.rerun)
 
 
-def pack_for(ctx, week: str, policy: str | None) -> ReviewPack:  # noqa: ANN001 - ui.frame.PageContext
+def pack_for(ctx, week: str, policy: SlaPolicy) -> ReviewPack:  # noqa: ANN001 - ui.frame.PageContext
     """The week's pack: the data part cached until the next import, the commitments read fresh
     (they change without an import)."""
     from analytics.review.pack import assemble
@@ -67,10 +68,10 @@ def own_digest_panel(ctx, pack: ReviewPack) -> None:  # noqa: ANN001 - ui.frame.
     st.code(unit_digest(pack, code, names.get(code, code)), language=None, wrap_lines=True)
 
 
-def pack_panel(ctx, week: str, policy: str | None) -> None:  # noqa: ANN001 - ui.frame.PageContext
+def pack_panel(ctx, week: str, policy: SlaPolicy) -> None:  # noqa: ANN001 - ui.frame.PageContext
     """A button that prepares the pack (it costs about as much as the page itself, so it is built
     only when asked, then kept for this week and policy), then the downloads."""
-    ready = f"tinjauan_pack_{week}_{policy}"
+    ready = f"tinjauan_pack_{week}_{policy.name}"
     if not st.session_state.get(ready):
         # A callback sets the flag before the rerun, so the button is gone when the downloads show.
         st.button(ctx.t("tinjauan.pack.prepare"), icon=":material/description:", key="pack_prepare",

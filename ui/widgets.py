@@ -12,20 +12,20 @@ the URL seeds the value on a session's first run, and every run writes the code 
 have no labels to format, so they use ``bind="query-params"`` (ISO dates).
 
 Render each widget at most once per run (a key can only appear once). The pure part
-(``resolve_period``, ``Period``) has no Streamlit dependency and is unit-tested.
+(``period_label``) is unit-tested; the periods themselves are analytics.rules.periods.
 """
 
 from __future__ import annotations
 
-import calendar
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
+from analytics.rules.periods import DEFAULT_PRESET, PRESETS, Period, resolve_period
+from analytics.rules.policy import DEFAULT_POLICY, SlaPolicy, list_policies, load_policy
 from ui import fmt
 from ui.i18n import DEFAULT_LANG, LANG_KEY, LANGS, option_labels, t
 
@@ -34,48 +34,16 @@ PERIOD_KEY, FROM_KEY, TO_KEY = "periode", "dari", "sampai"
 UNIT_KEY = "unit"
 POLICY_KEY = "kebijakan"
 
-PERIODS: tuple[str, ...] = ("minggu", "bulan", "30h", "custom")
-DEFAULT_PERIOD = "30h"
 ALL_UNITS = "semua"
 # How far back a custom range may start: older than the store's data is pointless and a date
 # picker that scrolls through decades is unusable on a phone.
 CUSTOM_YEARS_BACK = 10
 
 
-@dataclass(frozen=True)
-class Period:
-    """A run of whole days in the regency's zone: ``start`` and ``end`` both included."""
-
-    code: str
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def bounds(self, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """[start 00:00, day after end 00:00) in ``tz``, as UTC instants for SQL:
-        ``WHERE received_at >= $start AND received_at < $end``."""
-        lo = pd.Timestamp(self.start).tz_localize(tz).tz_convert("UTC")
-        hi = pd.Timestamp(self.end + timedelta(days=1)).tz_localize(tz).tz_convert("UTC")
-        return lo, hi
-
-    def previous(self) -> Period:
-        """The period to compare with: the same weekdays last week ("minggu"), the same days of
-        last month ("bulan"), otherwise the equally long run of days just before."""
-        if self.code == "minggu":
-            return Period(self.code, self.start - timedelta(days=7), self.end - timedelta(days=7))
-        if self.code == "bulan":
-            first = (self.start.replace(day=1) - timedelta(days=1)).replace(day=1)
-            last_day = calendar.monthrange(first.year, first.month)[1]
-            return Period(self.code, first, first.replace(day=min(self.end.day, last_day)))
-        return Period(self.code, self.start - timedelta(days=self.days), self.start - timedelta(days=1))
-
-    def label(self, lang: str = "id") -> str:
-        """``1 Nov 2025 – 20 Nov 2025`` (one date when start == end)."""
-        a, b = fmt.fmt_date(self.start, lang=lang), fmt.fmt_date(self.end, lang=lang)
-        return a if a == b else f"{a} – {b}"
+def period_label(period: Period, lang: str = "id") -> str:
+    """``1 Nov 2025 – 20 Nov 2025`` (one date when start == end)."""
+    a, b = fmt.fmt_date(period.start, lang=lang), fmt.fmt_date(period.end, lang=lang)
+    return a if a == b else f"{a} – {b}"
 
 
 def coded(
@@ -124,26 +92,6 @@ def language_switch() -> str:
     )
 
 
-def resolve_period(code: str | None, today: date, start: date | None = None, end: date | None = None) -> Period:
-    """The days a period code means on ``today`` (pure; unknown code -> the default).
-
-    minggu: Monday of this week .. today.  bulan: the 1st .. today.  30h: the last 30 days
-    including today.  custom: ``start`` .. ``end`` (swapped if reversed; a missing end is today,
-    a missing start gives the 30-day window).
-    """
-    if code == "minggu":
-        return Period(code, today - timedelta(days=today.weekday()), today)
-    if code == "bulan":
-        return Period(code, today.replace(day=1), today)
-    if code == "custom":
-        end = end or today
-        start = start or end - timedelta(days=29)
-        if start > end:
-            start, end = end, start
-        return Period(code, start, end)
-    return Period("30h", today - timedelta(days=29), today)
-
-
 def period_picker(today: date, *, lang: str | None = None) -> Period:
     """Segmented control: minggu ini / bulan ini / 30 hari / pilih tanggal (+ two date inputs).
 
@@ -151,7 +99,7 @@ def period_picker(today: date, *, lang: str | None = None) -> Period:
     ``today`` is the reference day (use ``ctx.today``: the data's latest day, not the clock).
     """
     code = coded(
-        st.segmented_control, t("widget.period", lang=lang), PERIODS, key=PERIOD_KEY, default=DEFAULT_PERIOD,
+        st.segmented_control, t("widget.period", lang=lang), PRESETS, key=PERIOD_KEY, default=DEFAULT_PRESET,
         format_func=option_labels("widget.period.", lang), required=True, label_visibility="collapsed",
     )
     start = end = None
@@ -167,7 +115,7 @@ def period_picker(today: date, *, lang: str | None = None) -> Period:
             format="DD/MM/YYYY", key=TO_KEY, bind="query-params", persist_state="session",
         )
     period = resolve_period(code, today, start, end)
-    st.caption(period.label(lang or "id"))
+    st.caption(period_label(period, lang or "id"))
     return period
 
 
@@ -176,7 +124,7 @@ def unit_selector(
 ) -> str | None:
     """Selectbox of units; returns the unit code, or None for "all units".
 
-    ``units``: a frame with columns code, name (e.g. ``ctx.query(store_views.units_in_store)``)
+    ``units``: a frame with columns code, name (e.g. ``ctx.query(screens.units_in_store)``)
     or (code, name) pairs. URL: ``?unit=DINKES``.
     """
     if isinstance(units, pd.DataFrame):
@@ -196,30 +144,23 @@ def _unit_label(names: dict[str, str], lang: str | None, code: str) -> str:
 
 
 def _policy_label(name: str) -> str:
-    from analytics.policy import load_policy
-
     try:
         return load_policy(name).label
     except ValueError:
         return name
 
 
-def policy_selector(*, lang: str | None = None) -> str | None:
-    """Selectbox of the SLA policies in data/sla (default "sp4n-lapor"); returns the policy name.
+def policy_selector(*, lang: str | None = None) -> SlaPolicy:
+    """Selectbox of the SLA policies in data/sla (default "sp4n-lapor"); returns the loaded policy,
+    the one shape a policy has from here down (loaded once per file version, cached).
 
-    URL: ``?kebijakan=permenpan-62-2018``. Returns None (and draws nothing) when this build has
-    no analytics.policy module or no policy files.
+    URL: ``?kebijakan=permenpan-62-2018`` (the policy's name).
     """
-    try:
-        from analytics.policy import DEFAULT_POLICY, list_policies
-    except ImportError:
-        return None
     names = list_policies()
-    if not names:
-        return None
-    default = DEFAULT_POLICY if DEFAULT_POLICY in names else names[0]
-    return coded(
+    default = DEFAULT_POLICY if DEFAULT_POLICY in names else (names[0] if names else DEFAULT_POLICY)
+    name = coded(
         st.selectbox, t("widget.policy", lang=lang), names, key=POLICY_KEY, default=default,
         format_func=_policy_label,
         filter_mode=None,  # a handful of options: no search box, so no phone keyboard pops up
     )
+    return load_policy(name)

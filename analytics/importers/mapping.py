@@ -22,7 +22,7 @@ from analytics.importers.parsed import ParsedFile, constant_text, empty_canonica
 from analytics.importers.reading import frame_under_header, normalise_header
 from analytics.importers.statuses import map_statuses, status_key
 from analytics.importers.timeparse import parse_iso, parse_with_patterns
-from analytics.model import STATUSES
+from analytics.rules.model import STATUSES
 
 FORMAT = "mapping"
 TIME_FIELDS = ("received_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at")

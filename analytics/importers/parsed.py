@@ -1,4 +1,4 @@
-"""What every importer hands to analytics.ingest: canonical columns plus what is needed to explain
+"""What every importer hands to analytics.importers.ingest: canonical columns plus what is needed to explain
 rows it could not read."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.model import CANONICAL_COLUMNS
+from analytics.rules.model import CANONICAL_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ _STR = pd.StringDtype(na_value=float("nan"))  # pandas 3's default str dtype
 
 def empty_canonical(n: int) -> pd.DataFrame:
     """A frame of ``n`` rows with every canonical column, all NA, in the stored dtypes."""
-    from analytics.model import ESTIMATED_FLAGS, STAGE_TIMES
+    from analytics.rules.model import ESTIMATED_FLAGS, STAGE_TIMES
 
     # One all-missing column per type, shared (copy-on-write keeps them apart once written):
     # building thirty million-row columns one by one took 0.4 s per import.

@@ -4,7 +4,7 @@ Layout: an optional title block (Judul Laporan, Nama Instansi, Tanggal Generate,
 Pengelola; labels in column A, values further right), then the header row, anywhere in the first
 30 rows. ``Waktu Laporan Masuk`` is UTC in this export (the real file's hourly counts bottom out
 at 18-21, i.e. 01-04 WIB). The export has no stage timestamps: stages are estimated from
-snapshots by analytics.ingest.
+snapshots by analytics.importers.ingest.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Raw status text of every known export -> canonical status code (analytics.model.STATUSES).
+"""Raw status text of every known export -> canonical status code (analytics.rules.model.STATUSES).
 
 Keys are compared lower-cased with single spaces. A status that is not here (and not in a
 mapping file's [status] table) sends its row to quarantine with reason ``unknown_status``: a new
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.model import STATUSES
+from analytics.rules.model import STATUSES
 
 STATUS_ALIASES: dict[str, str] = {
     # SP4N-LAPOR! "Laporan Ringkas" (every string in the Kab. Bandung 2021-2024 export, plus the

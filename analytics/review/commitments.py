@@ -13,7 +13,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from analytics.periods import Period, iso_week
+from analytics.rules.periods import Period, iso_week
 
 COLUMNS = ("id", "unit_code", "unit", "text", "due_on", "made_week", "created_at", "done_on", "done_note")
 MAX_TEXT = 500  # a promise, not a report: it must fit one line of the pack and a WhatsApp message
@@ -22,7 +22,7 @@ MAX_TEXT = 500  # a promise, not a report: it must fit one line of the pack and 
 def known_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Units a commitment can name: the regency registry's units plus any unit in the store.
     Columns code, name, short, kind; registry order first, then the store's by name."""
-    from analytics.regions import load_region
+    from analytics.rules.regions import load_region
     from analytics.store import get_meta
 
     frames = []

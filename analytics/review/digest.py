@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.metrics import METRICS
+from analytics.metrics.registry import METRICS
 from analytics.review.pack import ReviewPack, data_moment, week_title
 from analytics.textfmt import fmt_date, fmt_delta, fmt_int, fmt_num, fmt_pct, is_missing
 

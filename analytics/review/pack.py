@@ -1,9 +1,9 @@
 """One week's review pack as frozen data: everything the PDF, the workbook and the digests show.
 
 Nothing here computes a metric: the leagues, movers, new breaches and oldest open stages come
-from ``views.weekly_review``; the published league rows from ``service.league_rows`` (what the
-``league`` CLI prints); the breaches from ``service.breaches_for`` (what the ``breaches`` CLI
-prints); the trend from ``views.on_time_trend``. So the files and the CLI cannot disagree.
+from ``screens.weekly_review``; the published league rows from ``league.league_rows`` (what the
+``league`` CLI prints); the breaches from ``breaches.breaches_for`` (what the ``breaches`` CLI
+prints); the trend from ``screens.on_time_trend``. So the files and the CLI cannot disagree.
 
 Personal data stays out: complaints are named by id, unit, category and working days only.
 """
@@ -17,14 +17,15 @@ from datetime import timedelta
 import duckdb
 import pandas as pd
 
-from analytics import store, views
-from analytics.periods import Period, iso_week
-from analytics.policy import load_policy
-from analytics.queries import complaints_received
+from analytics import screens, store
+from analytics.metrics.breaches import breaches_for
+from analytics.metrics.league import league_rows
+from analytics.metrics.summary import Kpi, kpis
 from analytics.review import commitments as cm
 from analytics.review.verdict import verdicts
-from analytics.service import breaches_for, league_rows, short_names
-from analytics.summary import Kpi, kpis
+from analytics.rules.periods import Period, iso_week
+from analytics.rules.policy import SlaPolicy
+from analytics.store.reads import complaints_received, short_names
 from analytics.textfmt import fmt_date, fmt_datetime, round_half_up
 
 # Columns of the week's complaints sheet: ids, units, places and categories; no reporter, no text,
@@ -50,14 +51,14 @@ class ReviewPack:
     policy: str
     policy_label: str
     min_decided: int  # the volume rule of the ranking (units below it are not ranked)
-    review: views.WeeklyReview
+    review: screens.WeeklyReview
     kpis: tuple[Kpi, ...]  # regency headline figures against the previous week
-    opd_rows: pd.DataFrame  # service.league_rows(review.opd): the league CLI's rows
+    opd_rows: pd.DataFrame  # league.league_rows(review.opd): the league CLI's rows
     camat_rows: pd.DataFrame
     breaches: pd.DataFrame  # breaches_for(the week): the breaches CLI's rows (BREACH_COLUMNS + context)
     open_stages: pd.DataFrame  # open_overdue / at_risk unit stages over the review window, per unit
     complaints: pd.DataFrame  # COMPLAINT_COLUMNS of the week's complaints
-    trend: pd.DataFrame  # views.on_time_trend: week, complaints, decided, on_time, on_time_rate
+    trend: pd.DataFrame  # screens.on_time_trend: week, complaints, decided, on_time, on_time_rate
     verdicts: pd.DataFrame  # verdict.verdicts: kind, unit, unit_code, short, level, text
     units: pd.DataFrame  # every unit a digest is written for: code, name, short, kind
     short: dict[str, str]  # unit code -> short name
@@ -70,8 +71,8 @@ class ReviewPack:
 
     @property
     def window(self) -> Period:
-        """Received dates whose stages the review follows (views.REVIEW_LOOKBACK_DAYS)."""
-        return Period(self.period.start - timedelta(days=views.REVIEW_LOOKBACK_DAYS), self.period.end)
+        """Received dates whose stages the review follows (screens.REVIEW_LOOKBACK_DAYS)."""
+        return Period(self.period.start - timedelta(days=screens.REVIEW_LOOKBACK_DAYS), self.period.end)
 
     def name(self, code: object, fallback: object) -> str:
         """The short name of a unit code ("Dinkes"), else the name given."""
@@ -103,30 +104,29 @@ def check_week(week: str, as_of: pd.Timestamp, tz: str) -> Period:
     return period
 
 
-def assemble(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, policy: str | None, *,
+def assemble(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, policy: SlaPolicy, *,
              with_commitments: bool = True) -> ReviewPack:
     """The pack of ISO ``week`` with the data as of ``as_of`` under ``policy``.
 
     ValueError for a malformed or future week; NoComplaints when no complaint was received in it.
     ``with_commitments=False`` leaves them out (the dashboard caches the rest and reads them fresh).
     """
-    pol = load_policy(policy)
-    tz = pol.timezone
+    tz = policy.timezone
     period = check_week(week, as_of, tz)
     lo, hi = period.utc_bounds(tz)
     week_complaints = complaints_received(con, lo, hi)
     if week_complaints.empty:
         raise NoComplaints(f"no complaints were received in week {week.upper()} ({period.start}..{period.end}); "
                            "nothing to review")
-    review = views.weekly_review(con, week, as_of, policy)
+    review = screens.weekly_review(con, week, as_of, policy)
     at = review.opd.as_of
-    window = Period(period.start - timedelta(days=views.REVIEW_LOOKBACK_DAYS), period.end)
-    open_b = breaches_for(con, period=window, as_of=at, policy=pol)
+    window = Period(period.start - timedelta(days=screens.REVIEW_LOOKBACK_DAYS), period.end)
+    open_b = breaches_for(con, period=window, as_of=at, policy=policy)
     open_b = open_b[(open_b["owner_kind"] == "unit") & open_b["state"].isin(OPEN_STATES)].reset_index(drop=True)
     slug = store.get_meta(con, "region")
     region_name = ""
     if slug:
-        from analytics.regions import load_region
+        from analytics.rules.regions import load_region
 
         try:
             region_name = load_region(slug).short_name
@@ -139,12 +139,12 @@ def assemble(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, pol
     regency_pct = None if rate is None else round_half_up(100 * rate, 1)
     pack = ReviewPack(
         week=review.week, period=period, as_of=as_of, judged_at=at, region_name=region_name,
-        is_demo=store.get_meta(con, "is_demo") == "1", tz=tz, policy=pol.name, policy_label=pol.label,
+        is_demo=store.get_meta(con, "is_demo") == "1", tz=tz, policy=policy.name, policy_label=policy.label,
         min_decided=review.opd.settings.min_decided, review=review, kpis=tuple(kpis(review.opd)),
         opd_rows=opd_rows, camat_rows=camat_rows,
-        breaches=breaches_for(con, period=period, as_of=at, policy=pol),
+        breaches=breaches_for(con, period=period, as_of=at, policy=policy),
         open_stages=open_b, complaints=week_complaints[list(COMPLAINT_COLUMNS)].reset_index(drop=True),
-        trend=views.on_time_trend(con, period, at, policy), verdicts=verdicts(opd_rows, camat_rows, regency_pct, review.opd.settings.min_decided, shorts),
+        trend=screens.on_time_trend(con, period, at, policy), verdicts=verdicts(opd_rows, camat_rows, regency_pct, review.opd.settings.min_decided, shorts),
         units=units, short=shorts,
     )
     if with_commitments:

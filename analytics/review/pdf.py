@@ -8,6 +8,7 @@ is drawn with reportlab's own charts: plotly's static export needs a browser.
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab import rl_config
@@ -19,9 +20,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
-from analytics.metrics import METRICS
+from analytics.metrics.registry import METRICS
 from analytics.review.digest import STAGE_LABELS, rank_move
 from analytics.review.pack import ReviewPack, data_moment, week_title
 from analytics.textfmt import fmt_date, fmt_delta, fmt_int, fmt_num, fmt_pct, is_missing

@@ -1,6 +1,6 @@
 """The one-line verdict per unit in the review pack: rules over the published league row.
 
-The rules read only columns the ``league`` CLI prints (service.league_rows), so a verdict can be
+The rules read only columns the ``league`` CLI prints (league.league_rows), so a verdict can be
 checked against it. First matching rule wins (docs/review-pack.md, "Verdicts"):
 
 1. on-time rate below the regency's funnel limit (95%)  -> perhatian (needs attention)
@@ -32,7 +32,7 @@ def _pct(v: object) -> str:
 
 
 def verdict(row: pd.Series, regency_pct: float | None, min_decided: int) -> tuple[str, str]:
-    """(level, sentence) for one league row (service.league_rows columns)."""
+    """(level, sentence) for one league row (league.league_rows columns)."""
     funnel = "" if is_missing(row.get("funnel")) else str(row["funnel"])
     change = None if is_missing(row.get("rank_change")) else int(row["rank_change"])
     ranked = not is_missing(row.get("rank"))

@@ -2,7 +2,7 @@
 
 Numbers stay numbers (an analyst sorts and sums them); times are the regency's local time, the
 zone named in the header. Every text cell that looks like a formula is stored as text
-(analytics.cells), because unit names, categories and commitment texts come from outside.
+(analytics.security.cells), because unit names, categories and commitment texts come from outside.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from analytics.cells import keep_as_text
-from analytics.metrics import METRICS
+from analytics.metrics.breaches import BREACH_COLUMNS
+from analytics.metrics.league import LEAGUE_COLUMNS
+from analytics.metrics.registry import METRICS
 from analytics.review.pack import ReviewPack, data_moment, week_title
-from analytics.service import BREACH_COLUMNS, LEAGUE_COLUMNS
+from analytics.security.cells import keep_as_text
 from analytics.textfmt import is_missing, round_half_up, tz_label
 
 SHEETS = ("Ringkasan", "Peringkat OPD", "Peringkat Camat", "Pelanggaran", "Pelanggaran baru",

@@ -60,7 +60,7 @@ def demo_store(tmp_path_factory) -> Path:
     generated CSV kept in the tmp dir, so parallel runs never share data/demo/.
     """
     _need_browser()
-    from analytics.demo_store import load_demo
+    from analytics.demo.load import load_demo
     from analytics.store import connect
 
     tmp = tmp_path_factory.mktemp("browser-store")
@@ -165,4 +165,4 @@ def assert_not_blank(path: Path, min_colours: int = 16) -> None:
         colours = rgb.getcolors(maxcolors=1 << 20)
         lo, hi = zip(*rgb.getextrema())
     assert colours is None or len(colours) >= min_colours, f"{path.name}: only {len(colours)} colours"
-    assert max(h - l for l, h in zip(lo, hi)) > 64, f"{path.name}: nearly uniform image"
+    assert max(high - low for low, high in zip(lo, hi)) > 64, f"{path.name}: nearly uniform image"

@@ -117,7 +117,7 @@ async def _sessions(url: str, export, mapping) -> tuple[list[tuple[int, int]], t
 def test_sessions_see_old_or_new_while_uploading_and_cli_gets_a_clear_message(tmp_path):
     _need_browser()
     from analytics import store
-    from analytics.demo_store import load_demo
+    from analytics.demo.load import load_demo
 
     db = tmp_path / "pantau.duckdb"
     con = store.connect(db)

@@ -66,7 +66,7 @@ def keycloak():
 @pytest.fixture(scope="module")
 def login_app(keycloak, tmp_path_factory):
     """The dashboard on a real store with login configured; stopped afterwards (our process only)."""
-    from analytics.ingest import import_file
+    from analytics.importers.ingest import import_file
     from analytics.store import connect
     from tests.helpers import template_csv
     from tests.role_fixtures import HEADER_PERSONAL, ROWS, SNAPSHOT, users_toml

@@ -1,0 +1,102 @@
+"""``league`` and ``breaches`` commands: the same functions the dashboard calls."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import numpy as np
+import pandas as pd
+
+from analytics import config, store
+
+GROUPS = ("opd", "camat", "kecamatan", "verifikator")
+
+
+def _common(p: argparse.ArgumentParser, add_db) -> None:  # noqa: ANN001
+    p.add_argument("--from", dest="start", help="first local date of the period (received_at), YYYY-MM-DD")
+    p.add_argument("--to", dest="end", help="last local date of the period (inclusive); default: as-of date")
+    p.add_argument("--as-of", dest="as_of", help="judge deadlines at this time (ISO 8601; default now)")
+    p.add_argument("--policy", help="SLA policy name (data/sla) or TOML file; default sp4n-lapor")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_db(p)
+
+
+def add_commands(sub, add_db) -> None:  # noqa: ANN001 - argparse internals
+    p = sub.add_parser("league", help="league table of OPDs, camat offices, kecamatan or the verifier")
+    p.add_argument("--by", choices=GROUPS, default="opd")
+    _common(p, add_db)
+    b = sub.add_parser("breaches", help="late, open-overdue and at-risk complaint stages")
+    b.add_argument("--stage", choices=["verifikasi", "tindak_lanjut", "penyelesaian"])
+    b.add_argument("--by", choices=["opd", "camat", "verifikator"])
+    b.add_argument("--unit", help="one unit, by name or code")
+    _common(b, add_db)
+
+
+def _as_of(value: str | None, tz: str) -> pd.Timestamp:
+    if not value:
+        return pd.Timestamp.now(tz="UTC").floor("s")
+    ts = pd.Timestamp(value)
+    return (ts.tz_localize(tz) if ts.tzinfo is None else ts).tz_convert("UTC")
+
+
+def _json_value(v: object) -> object:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return None if not np.isfinite(v) else float(v)
+    if isinstance(v, (np.bool_,)):
+        return bool(v)
+    return v
+
+
+def emit(frame: pd.DataFrame, fmt: str, header: str = "") -> None:
+    if fmt == "json":
+        records = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        out = frame.copy()
+        for c in out.columns:
+            if isinstance(out[c].dtype, pd.DatetimeTZDtype):
+                out[c] = out[c].map(lambda t: t.isoformat() if pd.notna(t) else "")
+        out.to_csv(sys.stdout, index=False)
+    else:
+        if header:
+            print(header)
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250,
+                               "display.max_colwidth", 48):
+            print(frame.to_string(index=False, na_rep=""))
+
+
+def run(args: argparse.Namespace) -> int:
+    from analytics.metrics.breaches import breaches_for
+    from analytics.metrics.league import league_for, league_rows
+    from analytics.rules.periods import default_period
+    from analytics.rules.policy import load_policy
+
+    policy = load_policy(args.policy)
+    as_of = _as_of(args.as_of, policy.timezone)
+    period = default_period(as_of, policy.timezone, args.start, args.end)
+    con = store.connect(config.db_path(args.db), read_only=True)
+    try:
+        if args.command == "league":
+            league = league_for(con, by=args.by, period=period, as_of=as_of, policy=policy)
+            header = (
+                f"Peringkat {args.by} | periode {period.start}..{period.end} | per {as_of.tz_convert(policy.timezone)} | "
+                f"kebijakan {policy.name} | minimal {league.settings.min_decided} tahap terukur untuk diperingkat"
+            )
+            emit(league_rows(league), args.format, header)
+        else:
+            b = breaches_for(con, period=period, as_of=as_of, policy=policy, stage=args.stage, by=args.by, unit=args.unit)
+            from analytics.metrics.breaches import BREACH_COLUMNS
+
+            header = f"Pelanggaran SLA | periode {period.start}..{period.end} | kebijakan {policy.name} | {len(b)} tahap"
+            emit(b[list(BREACH_COLUMNS)], args.format, header)
+    finally:
+        con.close()
+    return 0

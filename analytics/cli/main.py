@@ -1,0 +1,151 @@
+"""Command line: import exports, build the demo regency (league and breaches live in league.py).
+
+Exit status: 0 on success (also when rows were quarantined), 2 when a file was refused or the
+arguments are wrong, 3 when the database is locked by another process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from analytics import config, store
+
+EXIT_OK, EXIT_REFUSED, EXIT_LOCKED = 0, 2, 3
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help=f"database file (default: ${config.DB_ENV_VAR} or data/pantau.duckdb)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analytics", description="Pantau: complaint analytics")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import export files (SP4N-LAPOR!, Pantau template, or via a mapping)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    _add_db(p)
+    p.add_argument("--format", choices=["sp4n-ringkas", "pantau", "mapping"], help="skip auto-detection")
+    p.add_argument("--mapping", help="mapping file (TOML) for other layouts; see docs/mapping-files.md")
+    p.add_argument("--tz", help="zone of times without an offset (default Asia/Jakarta)")
+    p.add_argument("--region", help="regency slug in data/regions (default: detected from the file)")
+    p.add_argument("--source", help="source name for Pantau-template files (default: pantau)")
+    p.add_argument("--snapshot", help="when the export was taken (ISO 8601); default: from the file, else now")
+    p.add_argument("--lang", choices=["id", "en"], default="id", help="report language")
+    p.add_argument("--json", action="store_true", help="print the reports as JSON")
+
+    d = sub.add_parser("demo", help="generate the synthetic Kab. Bekasi regency and import it")
+    _add_db(d)
+    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--months", type=int, default=18)
+    d.add_argument("--rows", type=int, default=30_000)
+    d.add_argument("--end", help="generation date/time (ISO 8601, default now)")
+    d.add_argument("--if-empty", action="store_true", help="only when the store has no complaints")
+    d.add_argument("--clear", action="store_true", help="remove the demo data from the store")
+
+    from analytics.cli import audit, league, review
+
+    league.add_commands(sub, _add_db)
+    review.add_commands(sub, _add_db)
+    audit.add_commands(sub, _add_db)
+    return parser
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analytics.cli.audit import cli_actor
+    from analytics.cli.report import format_report
+    from analytics.importers.errors import RefusedFile
+    from analytics.importers.ingest import import_file
+    from analytics.security import audit
+
+    snapshot = pd.Timestamp(args.snapshot) if args.snapshot else None
+    if snapshot is not None and snapshot.tzinfo is None:
+        snapshot = snapshot.tz_localize(args.tz or config.DEFAULT_TZ)
+    con = store.connect(config.db_path(args.db))
+    status = EXIT_OK
+    reports = []
+    try:
+        for f in args.files:
+            try:
+                r = import_file(
+                    con, f, fmt=args.format, mapping=args.mapping, tz=args.tz, region=args.region,
+                    source=args.source, snapshot_at=snapshot,
+                )
+            except RefusedFile as exc:
+                print(f"DITOLAK / REFUSED {exc}", file=sys.stderr)
+                audit.record(con, who=cli_actor(), role="cli", action="import",
+                             detail={"file": Path(f).name, "refused": exc.problem})
+                status = EXIT_REFUSED
+                continue
+            audit.record(con, who=cli_actor(), role="cli", action="import",
+                         detail={"file": r.file_name, "batch": r.batch_id, "rows_read": r.rows_read, "rows_new": r.rows_new})
+            reports.append(r)
+            if not args.json:
+                print(format_report(r, args.lang))
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2, default=str))
+    return status
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analytics.demo.load import clear_demo, load_demo
+
+    con = store.connect(config.db_path(args.db))
+    try:
+        if args.clear:
+            n = clear_demo(con)
+            print(f"data demo dihapus: {n} aduan / demo removed: {n} complaints")
+            return EXIT_OK
+        if args.if_empty and store.complaint_count(con) > 0:
+            print("store sudah berisi data; demo dilewati / store has data; demo skipped")
+            return EXIT_OK
+        end = pd.Timestamp(args.end) if args.end else pd.Timestamp.now(tz=config.DEFAULT_TZ).floor("s")
+        if end.tzinfo is None:
+            end = end.tz_localize(config.DEFAULT_TZ)
+        report = load_demo(con, seed=args.seed, months=args.months, rows=args.rows, end=end)
+    finally:
+        con.close()
+    from analytics.cli.report import format_report
+
+    print(format_report(report))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "import":
+            return cmd_import(args)
+        if args.command == "demo":
+            return cmd_demo(args)
+        if args.command in ("review", "commit"):
+            from analytics.cli import review
+
+            return review.run(args)
+        if args.command == "audit":
+            from analytics.cli import audit
+
+            return audit.run(args)
+        from analytics.cli import league
+
+        return league.run(args)
+    except store.StoreLocked as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_LOCKED
+    except ValueError as exc:
+        # Bad option values (an unknown policy, a malformed date): say which, exit 2.
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

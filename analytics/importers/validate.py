@@ -1,0 +1,161 @@
+"""Row checks applied to every import, whatever its format.
+
+A row that fails a check goes to quarantine with every reason it failed (codes below, with the
+offending value); the rest of the file is imported. Exact duplicate rows are counted and
+dropped, not quarantined: exports often repeat a row, and the repeat carries nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.importers.parsed import ParsedFile
+from analytics.rules.model import CANONICAL_COLUMNS, STAGE_TIMES, STATUSES, reason_code
+
+_CONTENT = [c for c in CANONICAL_COLUMNS if c != "source"]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """``good``: rows to store (unique by source_id). ``bad``: line number, source_id, raw row
+    as a dict and the reasons, for quarantine. ``duplicates``: exact repeats dropped."""
+
+    good: pd.DataFrame
+    bad: pd.DataFrame
+    duplicates: int
+
+
+def _add(reasons: pd.Series, mask: pd.Series | np.ndarray, text: pd.Series | str | Callable[[], pd.Series]) -> pd.Series:
+    """Append the reason ``text`` to the rows in ``mask``. A callable ``text`` is only built when
+    some row needs it: most files have no bad rows, and building a million reason strings to
+    throw them away cost a second per import."""
+    if not mask.any():
+        return reasons
+    if callable(text):
+        text = text()
+    piece = text if isinstance(text, str) else text.astype("str")
+    addition = pd.Series(piece, index=reasons.index).where(mask, "")
+    joined = reasons.where(reasons == "", reasons + "; ") + addition
+    return joined.where(mask, reasons)
+
+
+def infer_status(frame: pd.DataFrame) -> pd.Series:
+    """The status implied by which stage times are filled, for files that carry no status."""
+    status = pd.Series("menunggu_verifikasi", index=frame.index, dtype="str")
+    for col, code in [
+        ("verified_at", "terverifikasi"),
+        ("dispatched_at", "didisposisi"),
+        ("first_response_at", "ditindaklanjuti"),
+        ("resolved_at", "selesai"),
+    ]:
+        status = status.mask(frame[col].notna(), code)
+    return status
+
+
+def check_rows(parsed: ParsedFile) -> Checked:
+    f = parsed.frame.copy(deep=False)  # copy-on-write: the parsed frame is never changed
+    f["_line"] = parsed.line_numbers.to_numpy()
+    # Files without a status column: derive it from the stage times.
+    no_status_given = f["status_raw"].isna() & f["status"].isna()
+    if no_status_given.any():
+        f.loc[no_status_given, "status"] = infer_status(f.loc[no_status_given])
+
+    # 1. Exact duplicate rows (same canonical content): count, keep the first. Rows that repeat
+    # each other share their id (or both lack one), so only those rows need their content hashed.
+    dup = np.zeros(len(f), dtype=bool)
+    maybe = (f["source_id"].duplicated(keep=False) | f["source_id"].isna()).to_numpy()
+    if maybe.sum() > 1:
+        digest = pd.util.hash_pandas_object(f.loc[maybe, list(_CONTENT)], index=False)
+        dup[maybe] = digest.duplicated(keep="first").to_numpy()
+    duplicates = int(dup.sum())
+    raw = parsed.raw
+    values = dict(parsed.raw_values)
+    if duplicates:
+        f = f.loc[~dup]
+        raw = raw.loc[~dup]
+        values = {k: v.loc[~dup] for k, v in values.items()}
+
+    reasons = pd.Series("", index=f.index, dtype="str")
+    reasons = _add(reasons, f["source_id"].isna(), "missing_id")
+    for field in STAGE_TIMES:
+        text = values.get(field)
+        if text is not None:
+            bad = f[field].isna() & text.notna()
+            reasons = _add(reasons, bad, lambda field=field, text=text: "bad_time:" + field + "=" + text.fillna("").str.slice(0, 40))
+    rec_missing = f["received_at"].isna()
+    rec_text = values.get("received_at")
+    if rec_text is not None:
+        rec_missing = rec_missing & rec_text.isna()
+    reasons = _add(reasons, rec_missing, "missing_received_at")
+    # Plain numpy instants: NaT compares False, like the missing times it stands for.
+    t = {c: f[c].to_numpy(dtype="datetime64[us]") for c in STAGE_TIMES}
+    for field in STAGE_TIMES[1:]:
+        early = t[field] < t["received_at"]
+        code = "resolved_before_received" if field == "resolved_at" else "before_received:" + field
+        reasons = _add(reasons, early, code)
+    # Stage order after receipt: verified <= dispatched <= first response <= resolved.
+    order = ["verified_at", "dispatched_at", "first_response_at", "resolved_at"]
+    for a_i, a in enumerate(order):
+        for b in order[a_i + 1 :]:
+            wrong = (t[b] < t[a]) & ~(t[b] < t["received_at"])
+            reasons = _add(reasons, wrong, f"stage_order:{b}<{a}")
+    unknown = f["status"].isna() & f["status_raw"].notna()
+    reasons = _add(reasons, unknown, lambda: "unknown_status=" + f["status_raw"].fillna(""))
+    for field in ("lat", "lon", "rating", "redispatch_count"):
+        text = values.get(field)
+        if text is not None:
+            bad = f[field].isna() & text.notna()
+            reasons = _add(reasons, bad, lambda field=field, text=text: "bad_number:" + field + "=" + text.fillna("").str.slice(0, 40))
+    rating = f["rating"].astype("float64")
+    reasons = _add(reasons, ((rating < 1) | (rating > 5)).fillna(False), "rating_out_of_range")
+    lat, lon = f["lat"], f["lon"]
+    reasons = _add(
+        reasons, ((lat.abs() > 90) | (lon.abs() > 180)).fillna(False), "bad_coordinates"
+    )
+    reasons = _add(reasons, (f["redispatch_count"].astype("float64") < 0).fillna(False), "negative_redispatch")
+
+    # 2. An id seen twice with different content: we cannot tell which is right, keep neither.
+    repeated = maybe[~dup] if duplicates else maybe  # "duplicated or missing", computed above
+    if repeated.any():
+        conflict = f["source_id"].notna() & f["source_id"].duplicated(keep=False)
+        reasons = _add(reasons, conflict, "duplicate_id_conflict")
+
+    bad_mask = (reasons != "").to_numpy()
+    if not bad_mask.any():
+        good = f.drop(columns="_line").reset_index(drop=True)
+        good["redispatch_count"] = good["redispatch_count"].fillna(0)
+        empty = pd.DataFrame({"row_number": pd.Series(dtype="int64"), "source_id": pd.Series(dtype="str"),
+                              "raw": pd.Series(dtype=object), "reasons": pd.Series(dtype="str")})
+        return Checked(good=good, bad=empty, duplicates=duplicates)
+    bad = pd.DataFrame(
+        {
+            "row_number": f.loc[bad_mask, "_line"].astype("int64"),
+            "source_id": f.loc[bad_mask, "source_id"],
+            "raw": raw.loc[bad_mask].to_dict(orient="records") if bad_mask.any() else [],
+            "reasons": reasons[bad_mask],
+        }
+    )
+    good = f.loc[~bad_mask].drop(columns="_line").reset_index(drop=True)
+    good["redispatch_count"] = good["redispatch_count"].fillna(0)
+    return Checked(good=good, bad=bad.reset_index(drop=True), duplicates=duplicates)
+
+
+def reason_counts(bad: pd.DataFrame) -> dict[str, int]:
+    """How many quarantined rows failed each check (a row can fail several)."""
+    if bad.empty:
+        return {}
+    codes = bad["reasons"].str.split("; ").explode().map(reason_code)
+    return {str(k): int(v) for k, v in codes.value_counts().items()}
+
+
+def reached_stages(status: pd.Series) -> dict[str, np.ndarray]:
+    """Per stage time, a mask of rows whose status shows that stage was reached."""
+    out = {}
+    for field in STAGE_TIMES[1:]:
+        codes = [c for c, s in STATUSES.items() if field in s.reached]
+        out[field] = status.isin(codes).to_numpy()
+    return out

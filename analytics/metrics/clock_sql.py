@@ -1,0 +1,323 @@
+"""The SLA stage clock as one DuckDB query: the single definition of deadlines and states.
+
+``clock_sql`` builds the query over any relation that has the canonical complaint columns: the
+store's ``complaints`` table (the league and pages run it there, so a million complaints never
+travel into pandas) or a frame registered on a private cursor (the tests' ``frame_metrics.stage_clock``). Rules in
+plain words: docs/metrics.md; what each step does is commented in the SQL below.
+
+How working days are counted in SQL: the calendar is registered as two small tables,
+``pantau_wd`` (every date of the calendar as a day number with ``cum``, the number of working
+days up to and including it) and ``pantau_nth`` (the k-th working day). Then, as in
+analytics.rules.workcal, working days from date a to date b = cum[b] - cum[a], and the n-th working
+day after d = nth[cum[d] + n]. Instants are handled as microseconds since 1970 (UTC); a local
+date is a day number, computed with the zone's fixed offset (WIB, WITA and WIT have no daylight
+saving) or, for other zones, with DuckDB's time-zone conversion.
+
+Per-complaint limits (policy, classification and category overrides) and the status rules
+("which status shows a stage reached") are computed in Python from the one definition each
+(policy.stage_limits, model.STATUSES) for the distinct values present and registered as small
+tables, so the SQL only looks them up.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics.rules.model import STATUSES
+from analytics.rules.policy import STAGES, SlaPolicy, stage_limits
+from analytics.rules.workcal import WorkCalendar, _fixed_offset, _utc_to_local_dates, add_working_days
+
+DAY_US = 86_400_000_000
+STATE_CODES = ("on_time", "late", "open_overdue", "at_risk", "open", "not_started", "unknown")
+STAGE_OWNER_CODE = {"verifikasi": 0, "tindak_lanjut": 1, "penyelesaian": 1}  # OWNER_KINDS index
+# Columns a relation must have for the clock; flags and text may be NULL.
+TIME_COLUMNS = ("received_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at")
+FLAG_COLUMNS = ("verified_est", "dispatched_est", "first_response_est", "resolved_est")
+_NEEDS = {
+    "verifikasi": ("received_at", "verified_at", "dispatched_at"),
+    "tindak_lanjut": ("dispatched_at", "first_response_at"),
+    "penyelesaian": ("dispatched_at", "resolved_at"),
+}
+
+
+@dataclass(frozen=True)
+class ClockSetup:
+    """What a clock query needs besides its source: SQL fragments for local days, bound
+    parameters, and the small tables to register (name -> Arrow table)."""
+
+    params: dict[str, object]
+    tables: dict[str, pa.Table]
+    fixed_offset: bool
+    has_rows: bool = True  # False when setup's scan found the source empty
+
+    def day(self, us: str) -> str:
+        """SQL: the local day number of an instant given in UTC microseconds."""
+        if self.fixed_offset:
+            return f"(({us}) + $off) // {DAY_US}"
+        # make_timestamp gives the UTC wall clock; AT TIME ZONE 'UTC' makes it the instant,
+        # timezone($tz, instant) its wall clock in the policy's zone.
+        return f"(epoch_us(timezone($tz, make_timestamp({us}) AT TIME ZONE 'UTC')) // {DAY_US})"
+
+    def midnight(self, day: str) -> str:
+        """SQL: UTC microseconds of local midnight at the start of a day number."""
+        if self.fixed_offset:
+            return f"(({day}) * {DAY_US} - $off)"
+        # timezone(zone, TIMESTAMP) reads the wall-clock time in that zone.
+        return f"epoch_us(timezone($tz, make_timestamp(({day}) * {DAY_US})))"
+
+    def register(self, con: duckdb.DuckDBPyConnection) -> None:
+        for name, table in self.tables.items():
+            con.register(name, table)
+
+
+@functools.lru_cache(maxsize=8)
+def calendar_tables(cal: WorkCalendar) -> tuple[pa.Table, pa.Table]:
+    """(pantau_wd, pantau_nth) for a calendar: day number -> cum; k -> k-th working day."""
+    first = int(np.datetime64(cal.first, "D").astype(np.int64))
+    days = np.arange(first, first + len(cal._cum), dtype=np.int32)
+    wd = pa.table({"day": days, "cum": cal._cum.astype(np.int32)})
+    nth = pa.table({"k": np.arange(1, len(cal._nth) + 1, dtype=np.int32), "day": (first + cal._nth).astype(np.int32)})
+    return wd, nth
+
+
+def _status_rules() -> pa.Table:
+    """Per stage and canonical status: does the status show the stage's start reached, its end
+    reached, and (verifikasi) the dispatch reached. Unknown or missing statuses match no row."""
+    rows = []
+    for stage_code, stage in enumerate(STAGES):
+        for code, status in STATUSES.items():
+            reached = set(status.reached)
+            if stage == "verifikasi":
+                # Any recognised status means the complaint was received. Verification is over
+                # once verified or dispatched, or when closed without either (archived).
+                start_hit = True
+                end_hit = not status.is_open or bool(reached & {"verified_at", "dispatched_at"})
+            else:
+                start_hit = "dispatched_at" in reached
+                end_hit = ("first_response_at" if stage == "tindak_lanjut" else "resolved_at") in reached
+            rows.append((stage_code, code, start_hit, end_hit, "dispatched_at" in reached))
+    cols = list(zip(*rows))
+    return pa.table({
+        "stage": pa.array(cols[0], pa.int8()), "status": pa.array(cols[1], pa.string()),
+        "start_hit": pa.array(cols[2]), "end_hit": pa.array(cols[3]), "dispatch_hit": pa.array(cols[4]),
+    })
+
+
+_RULES = _status_rules()
+
+
+def limits_table(policy: SlaPolicy, pairs: pd.DataFrame) -> pa.Table:
+    """pantau_lim: per distinct (classification, category) and stage the policy limits for it,
+    its limit in days or hours (policy.stage_limits, the one definition of precedence)."""
+    cls = pairs["classification"].astype("str").reset_index(drop=True)
+    cat = pairs["category"].astype("str").reset_index(drop=True)
+    out = {"stage": [], "classification": [], "category": [], "days": [], "hours": []}
+    for stage_code, stage in enumerate(STAGES):
+        if policy.stage(stage) is None:
+            continue
+        days, hours = stage_limits(policy, stage, cls, cat)
+        keep = ~(np.isnan(days) & np.isnan(hours))
+        out["stage"] += [stage_code] * int(keep.sum())
+        out["classification"] += [None if pd.isna(v) else v for v in cls[keep]]
+        out["category"] += [None if pd.isna(v) else v for v in cat[keep]]
+        out["days"] += [None if np.isnan(v) else float(v) for v in days[keep]]
+        out["hours"] += [None if np.isnan(v) else float(v) for v in hours[keep]]
+    return pa.table({
+        "stage": pa.array(out["stage"], pa.int8()), "classification": pa.array(out["classification"], pa.string()),
+        "category": pa.array(out["category"], pa.string()), "days": pa.array(out["days"], pa.float64()),
+        "hours": pa.array(out["hours"], pa.float64()),
+    })
+
+
+def as_of_us(as_of: pd.Timestamp) -> int:
+    ts = pd.Timestamp(as_of)
+    if ts.tzinfo is None:
+        raise ValueError(f"as_of must be tz-aware (e.g. pd.Timestamp(..., tz='UTC')), got {as_of}")
+    return int(ts.tz_convert("UTC").tz_localize(None).as_unit("us").asm8.astype(np.int64))
+
+
+def setup(
+    con: duckdb.DuckDBPyConnection, source: str, source_params: dict[str, object],
+    policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp, stages: tuple[int, ...] | None = None,
+) -> ClockSetup:
+    """Look at the source (its distinct classification/category pairs, the range of the times
+    the clock will use) and prepare the parameters and tables of a clock query as of ``as_of``.
+
+    Raises ValueError, as analytics.rules.workcal does, when a date the clock needs lies outside the
+    calendar.
+    """
+    tz = policy.timezone
+    now_us = as_of_us(as_of)
+    as_of_date = _utc_to_local_dates(np.array([now_us], dtype="datetime64[us]"), tz)
+    risk_until = add_working_days(cal, as_of_date, 1)[0]  # also checks as_of is in the calendar
+    # Only the stages asked for (a unit league needs no verification clock): fewer rows to judge.
+    limited = [s for i, s in enumerate(STAGES) if policy.stage(s) is not None and (stages is None or i in stages)]
+    used = sorted({c for s in limited for c in _NEEDS[s]})
+    # One scan: the distinct (classification, category) pairs, and per pair the earliest and
+    # latest of each time the clock will use (times after as_of are not used).
+    span = "".join(
+        f', min(epoch_us("{c}")) FILTER (WHERE "{c}" <= $as_of_ts), max(epoch_us("{c}")) FILTER (WHERE "{c}" <= $as_of_ts)'
+        for c in used
+    )
+    params = {**source_params, "as_of_ts": pd.Timestamp(now_us, unit="us", tz="UTC").to_pydatetime()}
+    # Identifiers only: column names from the fixed _NEEDS table and ``source``, a subquery the
+    # callers build from fixed text; every value is bound ($as_of_ts and the source's own).
+    scan = con.execute(f"SELECT classification, category{span} FROM {source} GROUP BY ALL", params).fetchall()
+    pairs = pd.DataFrame([r[:2] for r in scan], columns=["classification", "category"])
+    instants = sorted({v for r in scan for v in r[2:] if v is not None})
+    instants = [pd.Timestamp(v, unit="us", tz="UTC") for v in (instants[:1] + instants[-1:])]
+    lim = limits_table(policy, pairs)
+    if stages is not None:
+        lim = lim.filter(pc.is_in(lim["stage"], value_set=pa.array(stages, pa.int8())))
+    if instants:
+        utc = np.array([t.tz_localize(None).as_unit("us").asm8 for t in instants], dtype="datetime64[us]")
+        dates = _utc_to_local_dates(utc, tz)
+        cal._index(dates)  # raises ValueError naming the calendar's range
+        days = pc.max(lim["days"]).as_py() if lim.num_rows else None
+        if days:  # the latest possible deadline must fall inside the calendar too
+            add_working_days(cal, np.array([dates.max()]), int(days))
+    base = calendar_setup(cal, tz, as_of)
+    return ClockSetup(
+        params={**source_params, **base.params, "risk_until": int(np.datetime64(risk_until, "D").astype(np.int64))},
+        tables={**base.tables, "pantau_lim": lim, "pantau_rules": _RULES},
+        fixed_offset=base.fixed_offset, has_rows=bool(scan),
+    )
+
+
+def calendar_setup(cal: WorkCalendar, tz: str, as_of: pd.Timestamp) -> ClockSetup:
+    """The calendar part of a setup: local days in ``tz``, as_of (``$as_of`` in UTC
+    microseconds, ``$as_of_day`` its local day number, ``$as_of_cum`` the working days up to
+    that day) and the pantau_wd / pantau_nth tables."""
+    now_us = as_of_us(as_of)
+    as_of_date = _utc_to_local_dates(np.array([now_us], dtype="datetime64[us]"), tz)
+    cal._index(as_of_date)  # raises ValueError when as_of lies outside the calendar
+    as_of_day = int(as_of_date[0].astype(np.int64))
+    first = int(np.datetime64(cal.first, "D").astype(np.int64))
+    wd, nth = calendar_tables(cal)
+    offset = _fixed_offset(tz, *_years(cal))
+    params = {"as_of": now_us, "as_of_day": as_of_day, "as_of_cum": int(cal._cum[as_of_day - first])}
+    params |= {"off": int(offset / np.timedelta64(1, "us"))} if offset is not None else {"tz": tz}
+    return ClockSetup(params=params, tables={"pantau_wd": wd, "pantau_nth": nth}, fixed_offset=offset is not None)
+
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def bind(sql: str, params: dict[str, object]) -> dict[str, object]:
+    """The parameters ``sql`` uses (DuckDB refuses unused ones)."""
+    used = set(_PARAM.findall(sql))
+    return {k: v for k, v in params.items() if k in used}
+
+
+def _years(cal: WorkCalendar) -> tuple[int, int]:
+    first = int(np.datetime64(cal.first, "Y").astype(int)) + 1970
+    last = int(np.datetime64(cal.last, "Y").astype(int)) + 1970
+    return first, last
+
+
+def clock_sql(s: ClockSetup, source: str, carry: tuple[str, ...] = (), states_only: bool = False) -> str:
+    """The clock over relation ``source``: one row per complaint and stage the policy limits.
+
+    Columns: the ``carry`` columns of the source (e.g. a row number, unit, kecamatan), ``stage``
+    (STAGES index), ``owner`` (0 verifier, 1 unit), ``started_us``, ``deadline_us``, ``ended_us``
+    (UTC microseconds, NULL = NaT), ``estimated``, ``state`` (STATE_CODES index), ``limit_days``,
+    ``limit_hours``, ``elapsed``, ``over`` (working days; elapsed NULL when not started or
+    unknown). ``s.params`` holds the bound values; ``s.tables`` must be registered.
+
+    ``states_only``: without ``elapsed`` and ``over`` and the two working-day lookups only they
+    need (a league counts states; DuckDB keeps an unused LEFT JOIN, and on a million stage rows
+    those lookups cost about a fifth of the clock).
+    """
+    stop = "" if states_only else "\n    LEFT JOIN pantau_wd AS ws ON ws.day = d.stop_d"
+    elapsed = "" if states_only else """,
+    CASE WHEN started AND NOT unknown THEN CAST(cum_stop - cum_start AS DOUBLE) END AS elapsed,
+    CASE WHEN state IN (1, 2) THEN CAST(cum_stop - wd.cum AS DOUBLE) ELSE 0.0 END AS over"""
+    over_join = "" if states_only else "\nLEFT JOIN pantau_wd AS wd ON wd.day = states.deadline_d"
+    keep = "".join(f'c."{c}", ' for c in carry)
+    return f"""
+WITH c AS (
+    SELECT {keep}c.status, c.classification, c.category,
+        epoch_us(c.received_at) AS rec, epoch_us(c.verified_at) AS ver, epoch_us(c.dispatched_at) AS dis,
+        epoch_us(c.first_response_at) AS fr, epoch_us(c.resolved_at) AS res,
+        coalesce(c.verified_est, false) AS ver_est, coalesce(c.dispatched_est, false) AS dis_est,
+        coalesce(c.first_response_est, false) AS fr_est, coalesce(c.resolved_est, false) AS res_est
+    FROM {source} AS c
+),
+-- One row per complaint and stage it has a limit for. Spans (docs/metrics.md, Stages):
+-- verifikasi received -> dispatched (or verified when never dispatched); tindak_lanjut
+-- dispatched -> first response; penyelesaian dispatched -> resolved.
+spans AS (
+    SELECT c.*, l.stage, l.days, l.hours,
+        CASE l.stage WHEN 0 THEN rec ELSE dis END AS st,
+        CASE l.stage WHEN 0 THEN false ELSE dis_est END AS st_est,
+        CASE l.stage WHEN 0 THEN coalesce(dis, ver) WHEN 1 THEN fr ELSE res END AS en,
+        CASE l.stage WHEN 0 THEN (CASE WHEN dis IS NULL THEN ver_est ELSE dis_est END)
+                     WHEN 1 THEN fr_est ELSE res_est END AS en_est,
+        coalesce(r.start_hit, false) AS start_hit, coalesce(r.end_hit, false) AS end_hit,
+        coalesce(r.dispatch_hit, false) AS dispatch_hit
+    FROM c
+    JOIN pantau_lim AS l
+      ON l.classification IS NOT DISTINCT FROM c.classification AND l.category IS NOT DISTINCT FROM c.category
+    LEFT JOIN pantau_rules AS r ON r.stage = l.stage AND r.status = c.status
+),
+-- Started by as_of; "unknown" when the status shows the start (or, once started, the end)
+-- reached but its time is missing; ended by as_of.
+judged AS (
+    SELECT *,
+        st IS NOT NULL AND st <= $as_of AS started,
+        (start_hit AND st IS NULL)
+          OR (st IS NOT NULL AND st <= $as_of
+              AND ((end_hit AND en IS NULL) OR (stage = 0 AND dispatch_hit AND dis IS NULL))) AS unknown
+    FROM spans
+),
+ends AS (
+    SELECT *,
+        started AND NOT unknown AND en IS NOT NULL AND en <= $as_of AS ended,
+        CASE WHEN started THEN {s.day('st')} END AS start_d
+    FROM judged
+),
+-- Deadline: the end of the n-th working day after the start's local date (n = 0: that date),
+-- or start + n calendar hours.
+due AS (
+    SELECT e.*, w.cum AS cum_start,
+        CASE WHEN NOT started THEN NULL
+             WHEN days IS NOT NULL THEN (CASE WHEN days = 0 THEN start_d ELSE n.day END) END AS due_day,
+        CASE WHEN NOT started THEN NULL
+             WHEN days IS NOT NULL THEN {s.midnight('(CASE WHEN days = 0 THEN start_d ELSE n.day END) + 1')} - 1
+             ELSE st + CAST(round_even(hours * 3600000000, 0) AS BIGINT) END AS deadline_us,
+        CASE WHEN NOT started THEN NULL WHEN ended THEN {s.day('en')} ELSE $as_of_day END AS stop_d
+    FROM ends AS e
+    LEFT JOIN pantau_wd AS w ON w.day = e.start_d
+    LEFT JOIN pantau_nth AS n ON n.k = w.cum + CAST(e.days AS INTEGER)
+),
+states AS (
+    SELECT d.*{"" if states_only else ", ws.cum AS cum_stop"},
+        coalesce(due_day, {s.day('deadline_us')}) AS deadline_d,
+        CASE WHEN unknown THEN 6
+             WHEN ended AND en <= deadline_us THEN 0
+             WHEN ended THEN 1
+             WHEN started AND $as_of > deadline_us THEN 2  -- at the deadline instant: not yet
+             WHEN started AND coalesce(due_day, {s.day('deadline_us')}) <= $risk_until THEN 3
+             WHEN started THEN 4
+             ELSE 5 END AS state
+    FROM due AS d{stop}
+)
+SELECT {"".join(f'"{c}", ' for c in carry)}
+    CAST(stage AS TINYINT) AS stage,
+    CAST(CASE WHEN stage = 0 THEN 0 ELSE 1 END AS TINYINT) AS owner,
+    CASE WHEN started THEN st END AS started_us,
+    deadline_us,
+    CASE WHEN ended THEN en END AS ended_us,
+    (started AND st_est) OR (ended AND en_est) AS estimated,
+    CAST(state AS TINYINT) AS state,
+    days AS limit_days, hours AS limit_hours{elapsed}
+FROM states{over_join}
+"""

@@ -1,0 +1,243 @@
+"""What each dashboard page shows, as one pure call per page (connection in, frozen data out).
+
+This is the one face of analytics the pages take numbers from: the page calls below, and the few
+reads and league functions listed in ``__all__`` that a page shows as they are. It holds no SQL:
+the numbers come from analytics.metrics, the rows from analytics.store.reads. The dashboard
+caches these at the UI boundary; the CLI and the review pack call the same functions, so every
+screen, file and message shows the same numbers. Every call takes the loaded SlaPolicy, a
+Period and an aware ``as_of``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import duckdb
+import pandas as pd
+
+from analytics.metrics.breaches import BREACH_COLUMNS, breaches, breaches_for
+from analytics.metrics.clock import clock_in_store, policy_calendar
+from analytics.metrics.groups import check_grouping, store_group_metrics
+from analytics.metrics.league import League, league_for, league_rows, unit_leagues
+from analytics.metrics.summary import Kpi, headline, kpis, weekly_trend
+from analytics.rules.periods import Period, iso_week
+from analytics.rules.policy import SlaPolicy
+from analytics.store.reads import (
+    count_received,
+    count_without_kecamatan,
+    counts_by,
+    desa_counts,
+    filter_options,
+    find_unit,
+    placed_points,
+    short_names,
+    units_in_store,
+)
+
+__all__ = [
+    # one call per page
+    "overview", "unit_view", "map_view", "weekly_review", "analysis_table", "on_time_trend",
+    "Overview", "UnitView", "MapView", "WeeklyReview",
+    # shown as they are: Peringkat's league, Pelanggaran's breach list, pickers and counts
+    "league_for", "league_rows", "breaches_for", "BREACH_COLUMNS", "short_names", "units_in_store",
+    "filter_options", "count_received",
+]
+
+TREND_WEEKS = 12  # the Ringkasan trend: a quarter of weekly points reads well on a phone
+TOP_N = 5
+OLDEST_N = 10
+POINTS_LIMIT = 20_000  # map points: enough for a kecamatan view, light enough for a phone
+# The weekly review looks at complaints received up to this many days before the week ends:
+# everything whose clock can still be running during the week (the review pack uses it too).
+REVIEW_LOOKBACK_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Overview:
+    league: League
+    camat: League
+    kpis: tuple[Kpi, ...]
+    best: pd.DataFrame  # top TOP_N ranked units (OPD and camat together), best first
+    worst: pd.DataFrame  # bottom TOP_N ranked units, worst first
+    most_overdue: pd.DataFrame  # units with open overdue stages, most first
+    trend: pd.DataFrame  # weekly_trend over TREND_WEEKS
+    sentence_id: str
+    sentence_en: str
+
+
+def _trend_window(period: Period) -> Period:
+    """TREND_WEEKS whole weeks (from a Monday) ending with the period's last day."""
+    start = period.end - timedelta(days=7 * TREND_WEEKS - 1)
+    return Period(start - timedelta(days=start.weekday()), period.end)
+
+
+def on_time_trend(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy) -> pd.DataFrame:
+    """The weekly on-time trend over the TREND_WEEKS whole weeks ending with ``period`` (Ringkasan
+    and the review pack's chart)."""
+    return weekly_trend(con, _trend_window(period), as_of, policy)
+
+
+def _units(opd: League, camat: League) -> pd.DataFrame:
+    t = pd.concat([opd.table.assign(kind="opd"), camat.table.assign(kind="camat")], ignore_index=True)
+    return t
+
+
+def best_and_worst(ranked: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``n`` best and ``n`` worst ranked units (best first / worst first). With fewer than
+    2n ranked units the league is split in two halves instead (an odd middle unit counts as best),
+    so no unit is named both best and worst on the same screen."""
+    n_best, n_worst = min(n, (len(ranked) + 1) // 2), min(n, len(ranked) // 2)
+    # Among equal scores the busier unit comes first in both lists: it affects more citizens.
+    # Then by name, so the same store always shows the same lists.
+    best = ranked.sort_values(["score", "complaints", "group"], ascending=[False, False, True]).head(n_best)
+    worst = ranked.drop(best.index).sort_values(["score", "complaints", "group"],
+                                                ascending=[True, False, True]).head(n_worst)
+    return best, worst
+
+
+def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy) -> Overview:
+    """Ringkasan: KPIs with change, best/worst units, most overdue, weekly trend, the sentence."""
+    # Both leagues from one metric query per period: they share the regency row (unit_leagues).
+    opd, camat = unit_leagues(con, period=period, as_of=as_of, policy=policy)
+    units = _units(opd, camat)
+    best, worst = best_and_worst(units[units["ranked"]], TOP_N)
+    overdue = units[units["open_overdue"] > 0].sort_values("open_overdue", ascending=False).head(TOP_N)
+    trend = on_time_trend(con, period, as_of, policy)
+    return Overview(
+        league=opd, camat=camat, kpis=tuple(kpis(opd)), best=best.reset_index(drop=True),
+        worst=worst.reset_index(drop=True), most_overdue=overdue.reset_index(drop=True), trend=trend,
+        sentence_id=headline(opd, "id"), sentence_en=headline(opd, "en"),
+    )
+
+
+@dataclass(frozen=True)
+class UnitView:
+    unit: str
+    unit_code: str | None
+    kind: str
+    row: pd.Series | None  # the unit's league row (None when it has no complaints in the period)
+    regency: pd.Series
+    league_size: int
+    trend: pd.DataFrame
+    open_breaches: pd.DataFrame  # open_overdue and at_risk stages, most working days over first
+    categories: pd.DataFrame  # category, complaints
+    channels: pd.DataFrame  # channel, complaints
+    points: pd.DataFrame  # lat, lon, status, source_id
+    rows_hidden: bool = False  # open_breaches and points left empty: the viewer may not see them
+
+
+def unit_view(
+    con: duckdb.DuckDBPyConnection, unit: str, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
+    unit_scope: str | None = None,
+) -> UnitView:
+    """Unit page: scorecard against the regency, trend, open overdue/at-risk, mixes, map points.
+    ``unit`` is a unit code or name; unknown gives ValueError naming it. With ``unit_scope`` (a
+    unit viewer's own code) another unit's complaint rows (breaches, map points) are not returned:
+    only its figures."""
+    found = find_unit(con, unit)
+    if found is None:
+        raise ValueError(f"unit {unit!r} not found in the store")
+    name, code, kind = found
+    by = "camat" if kind == "camat" else "opd"
+    league = league_for(con, by=by, period=period, as_of=as_of, policy=policy)
+    mine = league.table[league.table["group"] == name]
+    filters = {"unit": [name]}
+    bounds = period.utc_bounds(policy.timezone)
+    trend = weekly_trend(con, _trend_window(period), as_of, policy, filters)
+    # Counted and clocked in the store: only the unit's open breaches and map points come back.
+    cats = counts_by(con, *bounds, "category", filters)
+    chans = counts_by(con, *bounds, "channel", filters)
+    # The viewer's scope limits the complaint rows in SQL: another unit's viewer reads none.
+    hidden = unit_scope is not None and unit_scope != (code or name)
+    clock = clock_in_store(con, *bounds, as_of, policy, ("open_overdue", "at_risk"), filters, unit_scope=unit_scope)
+    open_b = breaches(clock, ("open_overdue", "at_risk"))
+    pts = placed_points(con, *bounds, ("source_id", "lat", "lon", "status"), POINTS_LIMIT, filters, unit_scope)
+    open_b = open_b[open_b["owner_kind"] == "unit"].reset_index(drop=True)
+    return UnitView(
+        unit=name, unit_code=code, kind=kind or "", row=mine.iloc[0] if len(mine) else None, regency=league.regency,
+        league_size=int(league.table["ranked"].sum()), trend=trend, open_breaches=open_b,
+        categories=cats.sort_values("complaints", ascending=False).reset_index(drop=True),
+        channels=chans.sort_values("complaints", ascending=False).reset_index(drop=True), points=pts.reset_index(drop=True),
+        rows_hidden=hidden,
+    )
+
+
+@dataclass(frozen=True)
+class MapView:
+    kecamatan: pd.DataFrame  # group (name), group_code (Kemendagri code) + metrics
+    desa: pd.DataFrame  # desa_code, desa, complaints
+    points: pd.DataFrame  # lat, lon, kecamatan, status
+    unplaced: int  # complaints without a matched kecamatan
+
+
+def map_view(
+    con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
+    unit_scope: str | None = None,
+) -> MapView:
+    """Peta: kecamatan metrics, desa counts, complaint points. With ``unit_scope`` (a unit viewer)
+    the points (one per complaint) are only that unit's, read with the scope in SQL; the area
+    figures stay regency-wide."""
+    bounds = period.utc_bounds(policy.timezone)
+    # Everything here is computed in the store: one row per kecamatan / desa and at most
+    # POINTS_LIMIT points come back, never the period's complaints.
+    kec, _ = store_group_metrics(con, "kecamatan", period, as_of, policy, policy_calendar(policy))
+    pts = placed_points(con, *bounds, ("lat", "lon", "kecamatan", "status"), POINTS_LIMIT, unit_scope=unit_scope)
+    return MapView(kecamatan=kec, desa=desa_counts(con, *bounds), points=pts,
+                   unplaced=count_without_kecamatan(con, *bounds))
+
+
+@dataclass(frozen=True)
+class WeeklyReview:
+    week: str
+    period: Period
+    opd: League
+    camat: League
+    movers_up: pd.DataFrame
+    movers_down: pd.DataFrame
+    new_breaches: pd.DataFrame  # stages whose deadline fell in the week and were missed
+    oldest_open: pd.DataFrame  # the OLDEST_N oldest open unit stages
+
+
+def weekly_review(
+    con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, policy: SlaPolicy, unit_scope: str | None = None,
+) -> WeeklyReview:
+    """Tinjauan Mingguan for ISO week ``week`` (``2025-W24``), judged at the end of that week or
+    at ``as_of`` when the week is not over. With ``unit_scope`` (a unit viewer) the complaint rows
+    (new breaches, oldest open) are that unit's only, read with the scope in SQL; the league
+    tables and movers stay regency-wide."""
+    period = iso_week(week)
+    week_end = period.utc_bounds(policy.timezone)[1] - pd.Timedelta(microseconds=1)
+    if period.utc_bounds(policy.timezone)[0] > as_of:
+        raise ValueError(f"week {week} has not started yet (data as of {as_of.date()})")
+    at = min(as_of, week_end)
+    opd, camat = unit_leagues(con, period=period, as_of=at, policy=policy)  # one query per period for both
+    units = _units(opd, camat)
+    moved = units[units["rank_change"].notna()]
+    up = moved[moved["rank_change"] > 0].sort_values("rank_change", ascending=False).head(TOP_N)
+    down = moved[moved["rank_change"] < 0].sort_values("rank_change").head(TOP_N)
+    lo, hi = period.utc_bounds(policy.timezone)
+    # Everything still inside its clock during the week: received up to 90 days before it ends.
+    # Only the rows the review lists (breached or still open) come out of the store.
+    clock = clock_in_store(con, lo - pd.Timedelta(days=REVIEW_LOOKBACK_DAYS), hi, at, policy,
+                           ("late", "open_overdue", "at_risk", "open"), unit_scope=unit_scope)
+    b = breaches(clock, ("late", "open_overdue"))
+    new = b[(b["deadline"] >= lo) & (b["deadline"] < hi)].reset_index(drop=True)
+    open_unit = clock[(clock["owner_kind"] == "unit") & clock["ended_at"].isna() & clock["started_at"].notna()
+                      & clock["state"].astype("str").isin(["open", "at_risk", "open_overdue"])]
+    oldest = open_unit.sort_values("started_at", kind="stable").head(OLDEST_N).reset_index(drop=True)
+    return WeeklyReview(week=week.upper(), period=period, opd=opd, camat=camat, movers_up=up.reset_index(drop=True),
+                        movers_down=down.reset_index(drop=True), new_breaches=new, oldest_open=oldest)
+
+
+def analysis_table(
+    con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
+    filters: dict[str, list[str]] | None, dims: tuple[str, ...],
+) -> pd.DataFrame:
+    """Analisis: every registry metric grouped by one or two dimensions over filtered complaints."""
+    # The metric SQL runs in the store: one row per group comes back, not the complaints.
+    dims = check_grouping(tuple(dims))
+    groups, regency = store_group_metrics(con, dims, period, as_of, policy, policy_calendar(policy), filters)
+    if regency.empty:  # no complaint matches the period and filters
+        return pd.DataFrame()
+    return groups
