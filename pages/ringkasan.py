@@ -57,7 +57,7 @@ with panel(t("ringkasan.panel.kpi")):
         m, (decimals, kind, color) = METRICS[kpi.metric], DELTAS[kpi.metric]
         delta = None if kpi.change is None else fmt.fmt_delta(kpi.change, decimals, kind=kind, lang=lang)
         flat = delta is not None and not delta.startswith(("+", "-"))  # rounds to zero: no arrow, no colour
-        cards.metric(m.label(lang), charts.metric_text(kpi.metric, kpi.value, lang), help=m.description(lang),
+        cards.metric(m.label(lang), fmt.metric_text(kpi.metric, kpi.value, lang), help=m.description(lang),
                      delta=delta, delta_color="off" if flat else color, delta_arrow="off" if flat else "auto",
                      border=True)
     before = period.previous()

@@ -76,15 +76,15 @@ with panel(t("unit.panel.score"), title=True):
                  help=METRICS["rank"].description(lang) + " " + t("unit.rank.help"),
                  delta=None if move is None else fmt.fmt_delta(move, 0, kind="number", lang=lang),
                  delta_arrow="off" if not move else "auto", delta_color="off" if not move else "normal", border=True)
-    cards.metric(METRICS["score"].label(lang), charts.metric_text("score", row["score"], lang),
+    cards.metric(METRICS["score"].label(lang), fmt.metric_text("score", row["score"], lang),
                  help=METRICS["score"].description(lang), border=True)
     cards.metric(t("unit.tier"), row["tier"] if ranked else fmt.MISSING, border=True)
-    cards.metric(METRICS["open_overdue"].label(lang), charts.metric_text("open_overdue", row["open_overdue"], lang),
+    cards.metric(METRICS["open_overdue"].label(lang), fmt.metric_text("open_overdue", row["open_overdue"], lang),
                  help=METRICS["open_overdue"].description(lang), border=True)
     st.dataframe(pd.DataFrame({
         t("unit.col.metric"): [METRICS[m].label(lang) for m in COMPARE],
-        t("unit.col.unit"): [charts.metric_text(m, row[m], lang) for m in COMPARE],
-        t("unit.col.regency"): [charts.metric_text(m, uv.regency.get(m), lang) for m in COMPARE],
+        t("unit.col.unit"): [fmt.metric_text(m, row[m], lang) for m in COMPARE],
+        t("unit.col.regency"): [fmt.metric_text(m, uv.regency.get(m), lang) for m in COMPARE],
     }), hide_index=True, column_config={t("unit.col.unit"): st.column_config.TextColumn(alignment="right"),
                                         t("unit.col.regency"): st.column_config.TextColumn(alignment="right")})
 

@@ -46,32 +46,13 @@ _NAT = np.datetime64("NaT", "us")
 def oracle_stage_clock(
     complaints: pd.DataFrame, policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp
 ) -> pd.DataFrame:
-    """One row per complaint and stage the policy limits, with its deadline and state at ``as_of``.
+    """The stage clock computed without SQL, to check the SQL clock against.
 
     ``complaints`` has the canonical columns (analytics.rules.model); the ``*_est`` flags and the text
     context columns may be missing (False / NA). Rows come stage by stage (verifikasi first), in
-    input order within a stage; complaints a stage has no limit for are left out.
-
-    Returned columns:
-      source, source_id, unit_code, unit, unit_kind, kecamatan_code, kecamatan, classification,
-        category, channel: copied from the complaint (str).
-      stage (categorical of STAGES), owner_kind (categorical: "verifikator" | "unit").
-      received_at: the complaint's received time.
-      started_at: stage start; NaT when not started as of ``as_of``.
-      deadline: when the stage is due; NaT when not started.
-      ended_at: stage end; NaT when not ended as of ``as_of`` (a later end does not count yet).
-      estimated (bool): the start, or the end when ended, was estimated from snapshots.
-      state (categorical of STATES): on_time | late | open_overdue | at_risk | open | not_started
-        | unknown (the ``status`` column shows the stage reached or passed but a needed time is
-        missing; without a status column this state never appears).
-      limit_days, limit_hours (float, NaN = not this kind of limit).
-      working_days_elapsed (float): working days from the start's local date to the end's (or to
-        as_of's when open); NaN when not started or unknown.
-      working_days_over (float): for late/open_overdue, working days from the deadline's local date
-        to the end's (or as_of's); else 0. Hour limits count the same way, in working days.
-    All timestamps are tz-aware UTC; local dates use ``policy.timezone``. ``cal`` must cover every
-    date involved (``policy_calendar(policy, years)`` builds the one the policy asks for); a date
-    outside it raises ``ValueError``.
+    input order within a stage; complaints a stage has no limit for are left out. The columns are
+    those of store_stage_clock (its docstring lists them). ``cal`` must cover every date involved;
+    a date outside it raises ``ValueError``.
     """
     as_of_utc = _as_of(as_of)
     tz = policy.timezone

@@ -14,6 +14,7 @@ import functools
 import duckdb
 import numpy as np
 import pandas as pd
+from clock_oracle import _NAT, _flag, _text, _utc_values  # the same input checks as the oracle's
 
 from analytics.metrics import clock_sql, groups_sql
 from analytics.metrics.clock import STAGES, STATES, _as_of, _assemble, _aware, clock_arrays
@@ -25,39 +26,12 @@ from analytics.rules.periods import Period
 from analytics.rules.policy import SlaPolicy
 from analytics.rules.workcal import WorkCalendar
 
-_NAT = np.datetime64("NaT", "us")
-
 
 def stage_clock(
     complaints: pd.DataFrame, policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp
 ) -> pd.DataFrame:
-    """One row per complaint and stage the policy limits, with its deadline and state at ``as_of``.
-
-    ``complaints`` has the canonical columns (analytics.rules.model); the ``*_est`` flags and the text
-    context columns may be missing (False / NA). Rows come stage by stage (verifikasi first), in
-    input order within a stage; complaints a stage has no limit for are left out.
-
-    Returned columns:
-      source, source_id, unit_code, unit, unit_kind, kecamatan_code, kecamatan, classification,
-        category, channel: copied from the complaint (str).
-      stage (categorical of STAGES), owner_kind (categorical: "verifikator" | "unit").
-      received_at: the complaint's received time.
-      started_at: stage start; NaT when not started as of ``as_of``.
-      deadline: when the stage is due; NaT when not started.
-      ended_at: stage end; NaT when not ended as of ``as_of`` (a later end does not count yet).
-      estimated (bool): the start, or the end when ended, was estimated from snapshots.
-      state (categorical of STATES): on_time | late | open_overdue | at_risk | open | not_started
-        | unknown (the ``status`` column shows the stage reached or passed but a needed time is
-        missing; without a status column this state never appears).
-      limit_days, limit_hours (float, NaN = not this kind of limit).
-      working_days_elapsed (float): working days from the start's local date to the end's (or to
-        as_of's when open); NaN when not started or unknown.
-      working_days_over (float): for late/open_overdue, working days from the deadline's local date
-        to the end's (or as_of's); else 0. Hour limits count the same way, in working days.
-    All timestamps are tz-aware UTC; local dates use ``policy.timezone``. ``cal`` must cover every
-    date involved (``policy_calendar(policy, years)`` builds the one the policy asks for); a date
-    outside it raises ``ValueError``.
-    """
+    """store_stage_clock's rows and columns for a frame of complaints (canonical columns; missing
+    ``*_est`` flags count as False, missing text columns as NA) instead of a relation of the store."""
     _as_of(as_of)  # refuses a naive as_of before anything else
     limited = [s for s in STAGES if policy.stage(s) is not None]
     needed = sorted({"received_at", *(c for s in limited for c in clock_sql._NEEDS[s])})
@@ -87,30 +61,6 @@ def stage_clock(
 def _memory_db() -> duckdb.DuckDBPyConnection:
     """One in-memory DuckDB per process for clocks over frames (cursors are cheap, databases not)."""
     return duckdb.connect(":memory:")
-
-
-def _utc_values(s: pd.Series, name: str) -> np.ndarray:
-    """Naive-UTC ``datetime64[us]`` values of a tz-aware column (all-missing columns allowed)."""
-    if isinstance(s.dtype, pd.DatetimeTZDtype):
-        return s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[us]", copy=False)
-    if s.isna().all():
-        return np.full(len(s), _NAT)
-    raise ValueError(f"stage_clock: {name} must be tz-aware timestamps, got dtype {s.dtype}")
-
-
-def _flag(df: pd.DataFrame, col: str) -> np.ndarray:
-    """A boolean flag column as a numpy bool array; missing column or NA means False."""
-    if col not in df.columns:
-        return np.zeros(len(df), dtype=bool)
-    return df[col].fillna(False).to_numpy(dtype=bool)
-
-
-def _text(df: pd.DataFrame, col: str) -> pd.Series:
-    if col in df.columns:
-        return df[col]
-    return pd.Series(pd.NA, index=df.index, dtype="str")
-
-
 
 
 # Complaint and clock columns the metric SQL reads (a missing one is NULL).

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from ui import charts
+from ui import charts, fmt
 
 TREND = pd.DataFrame({
     "week": pd.to_datetime(["2025-11-03", "2025-11-10", "2025-11-17"]),
@@ -79,10 +79,10 @@ def test_mix_bar_folds_the_tail_into_other():
 
 
 def test_metric_text_and_rank_move():
-    assert charts.metric_text("on_time_rate", 0.8734) == "87,3%"
-    assert charts.metric_text("complaints", 1234) == "1.234"
-    assert charts.metric_text("median_response_days", 1.25, "en") == "1.3"
-    assert charts.metric_text("score", None) == "–"
+    assert fmt.metric_text("on_time_rate", 0.8734) == "87,3%"
+    assert fmt.metric_text("complaints", 1234) == "1.234"
+    assert fmt.metric_text("median_response_days", 1.25, "en") == "1.3"
+    assert fmt.metric_text("score", None) == "–"
     assert charts.rank_move(3, new="baru", same="tetap") == "▲ 3"
     assert charts.rank_move(-2, new="baru", same="tetap") == "▼ 2"
     assert charts.rank_move(0, new="baru", same="tetap") == "tetap"

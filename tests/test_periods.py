@@ -15,8 +15,7 @@ from analytics import screens
 from analytics.metrics.league import league_for
 from analytics.rules.periods import Period, resolve_period
 from analytics.rules.policy import load_policy
-from tests.app_fixtures import DEMO_END, demo_db, demo_file  # noqa: F401 - pytest fixtures
-from tests.app_fixtures import open_page
+from tests.app_fixtures import DEMO_END, demo_db, demo_file, open_page  # noqa: F401 - pytest fixtures
 
 NOV_20 = date(2025, 11, 20)  # a Thursday
 

@@ -77,17 +77,6 @@ def split_groups(table: pd.DataFrame, dims: tuple[str, ...], first_values: list[
     return out
 
 
-def _fmt(name: str, value: object, lang: str) -> str:
-    unit = METRICS[name].unit
-    if unit == "pct":
-        return fmt.fmt_pct(value, lang=lang)
-    if unit == "days":
-        return fmt.fmt_num(value, 1, lang=lang)
-    if unit == "rating":
-        return fmt.fmt_num(value, 2, lang=lang)
-    return fmt.fmt_int(value, lang=lang)
-
-
 def _dim_values(frame: pd.DataFrame, dim: str, lang: str) -> list[str]:
     if dim in ("week", "month"):
         return [fmt.fmt_date(v, lang=lang) for v in frame[dim]]
@@ -100,7 +89,7 @@ def display_table(frame: pd.DataFrame, dims: tuple[str, ...], measures: list[str
     rows = _sorted(frame, dims, measures)
     out = pd.DataFrame({dim_label(lang, d): _dim_values(rows, d, lang) for d in dims})
     for m in measures:
-        out[metric_label(lang, m)] = [_fmt(m, v, lang) for v in rows[m]]
+        out[metric_label(lang, m)] = [fmt.metric_text(m, v, lang) for v in rows[m]]
     return out.reset_index(drop=True)
 
 
@@ -134,7 +123,7 @@ def bar_figure(frame: pd.DataFrame, dims: tuple[str, ...], measure: str, lang: s
         part = part.set_index(dims[0]).reindex(order)
         cats = [fmt.fmt_date(v, lang=lang) if time else plot_text(v) for v in order]
         vals = [None if fmt.is_missing(v) else float(v) * scale for v in part[measure]]
-        text = [_fmt(measure, v, lang) for v in part[measure]]
+        text = [fmt.metric_text(measure, v, lang) for v in part[measure]]
         kw = {"x": cats, "y": vals} if time else {"x": vals, "y": cats, "orientation": "h"}
         shown = plot_text(name) if name is not None else None  # a value of the second dimension
         fig.add_bar(**kw, name=shown if shown is not None else metric_label(lang, measure),

@@ -210,19 +210,6 @@ def unit_map(points: pd.DataFrame, kecamatan: dict | None, *, overdue_ids: Itera
 # --- numbers as the pages print them --------------------------------------------------------------
 
 
-def metric_text(name: str, value: object, lang: str = "id") -> str:
-    """A registry metric's value as text, by its unit: count ``1.234``, pct ``87,3%``,
-    days ``1,5``, rating ``4,4``, score ``98,9``, rank ``2``."""
-    from analytics.metrics.registry import metric
-
-    unit = metric(name).unit
-    if unit == "pct":
-        return fmt.fmt_pct(value, lang=lang)
-    if unit in ("count", "rank"):
-        return fmt.fmt_int(value, lang=lang)
-    return fmt.fmt_num(value, 1, lang=lang)
-
-
 def rank_move(change: object, *, new: str, same: str, lang: str = "id") -> str:
     """Rank change as arrows: ``▲ 3`` (up), ``▼ 2`` (down), ``same`` (0), ``new`` (unranked before)."""
     if fmt.is_missing(change):

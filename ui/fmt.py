@@ -2,10 +2,12 @@
 
 The number and date functions live in analytics.textfmt (pure, no Streamlit) because the weekly
 review pack's PDF and WhatsApp digests format the same way; this module re-exports them so the UI
-imports one formatting module and there is still one definition of each. ``md_escape`` makes text
-from files or users safe for ``st.markdown``.
+imports one formatting module and there is still one definition of each. ``metric_text`` is the
+one way a registry metric's value becomes text (by its unit), and ``md_escape`` makes text from
+files or users safe for ``st.markdown``.
 """
 
+from analytics.metrics.registry import METRICS
 from analytics.textfmt import (  # noqa: F401 - re-exported for the UI
     MISSING,
     MONTHS,
@@ -28,3 +30,17 @@ def md_escape(text: object) -> str:
     for ch in "\\`*_[]<>#|~$":
         out = out.replace(ch, "\\" + ch)
     return out
+
+
+def metric_text(name: str, value: object, lang: str = "id", *, days_word: bool = False) -> str:
+    """A registry metric's value as text, by its unit: count and rank ``1.234``, pct ``87,3%``,
+    days ``1,5`` (``1,5 hari`` with ``days_word``), rating and score ``4,4``; missing ``–``.
+    A name outside the registry counts as a count."""
+    unit = METRICS[name].unit if name in METRICS else "count"
+    if unit == "pct":
+        return fmt_pct(value, lang=lang)
+    if unit in ("count", "rank"):
+        return fmt_int(value, lang=lang)
+    if unit == "days" and days_word:
+        return fmt_days(value, lang=lang)
+    return fmt_num(value, 1, lang=lang)

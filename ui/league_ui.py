@@ -18,7 +18,7 @@ from analytics.metrics.registry import METRICS
 from analytics.rules.periods import iso_week
 from ui import export
 from ui.charts import plot_text
-from ui.fmt import MISSING, fmt_date, fmt_delta, fmt_int, fmt_num, fmt_pct, is_missing
+from ui.fmt import MISSING, fmt_date, fmt_delta, fmt_int, fmt_pct, is_missing, metric_text
 from ui.i18n import t
 
 # League columns, in reading order; the first PHONE_COLUMNS fit a 390 px phone.
@@ -33,16 +33,6 @@ KPI_METRICS = ("complaints", "on_time_rate", "open_overdue", "median_response_da
 def label(name: str, lang: str) -> str:
     """The registry label of a metric; "short" is the unit name column."""
     return t("league.col.name", lang=lang) if name == "short" else METRICS[name].label(lang)
-
-
-def fmt_metric(name: str, value: object, lang: str) -> str:
-    """A metric value as text by its registry unit: 87,3% / 1.234 / 2,5 / 99,1."""
-    unit = METRICS[name].unit if name in METRICS else "count"
-    if unit == "pct":
-        return fmt_pct(value, lang=lang)
-    if unit in ("days", "score", "rating"):
-        return fmt_num(value, 1, lang=lang)
-    return fmt_int(value, lang=lang)
 
 
 def fmt_rank_change(value: object, lang: str = "id") -> str:
@@ -79,7 +69,7 @@ def display_frame(table: pd.DataFrame, lang: str, short_names: dict[str, str] | 
         elif name == "rank_change":
             out[label(name, lang)] = [fmt_rank_change(v, lang) for v in table["rank_change"]]
         else:
-            out[label(name, lang)] = [fmt_metric(name, v, lang) for v in table[name]]
+            out[label(name, lang)] = [metric_text(name, v, lang) for v in table[name]]
     return pd.DataFrame(out)
 
 
@@ -250,7 +240,7 @@ def kpi_cards(regency: pd.Series, previous: pd.Series, lang: str) -> list[tuple[
             delta = fmt_delta(diff, 1 if m.unit == "days" else 0, kind="number", lang=lang)
         colour = "off" if m.higher_is_better is None else ("normal" if m.higher_is_better else "inverse")
         arrow = "auto" if delta.startswith(("+", "-")) else "off"
-        out.append((m.label(lang), fmt_metric(name, now, lang), delta, colour, arrow))
+        out.append((m.label(lang), metric_text(name, now, lang), delta, colour, arrow))
     return out
 
 

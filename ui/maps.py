@@ -289,7 +289,5 @@ def detail_cards(metrics: pd.DataFrame, kec_code: str, lang: str = "id") -> list
     out = []
     for m in DETAIL_METRICS:
         meta = METRICS[m]
-        value = {"pct": lambda v: fmt.fmt_pct(v, lang=lang), "days": lambda v: fmt.fmt_days(v, lang=lang)}.get(
-            meta.unit, lambda v: fmt.fmt_int(v, lang=lang))(row[m])
-        out.append((meta.label(lang), value, meta.description(lang)))
+        out.append((meta.label(lang), fmt.metric_text(m, row[m], lang, days_word=True), meta.description(lang)))
     return out
