@@ -43,7 +43,7 @@ def _frames(con, period, filters=None, policy="sp4n-lapor"):
 
 def test_map_view_equals_the_frame_computation(demo_con):
     cur, clock, cal, pol = _frames(demo_con, PERIOD)
-    got = screens.map_view(demo_con, PERIOD, AS_OF, load_policy("sp4n-lapor"))
+    got = screens.map_view(demo_con, PERIOD, AS_OF, load_policy("sp4n-lapor"), lens="received")
     pd.testing.assert_frame_equal(got.kecamatan, group_metrics(cur, clock, "kecamatan", AS_OF, cal, pol.timezone))
     desa = cur[cur["desa_code"].notna()].groupby(["desa_code", "desa"]).size().rename("complaints").reset_index()
     assert len(desa) > 0
@@ -71,7 +71,7 @@ def test_analysis_table_equals_the_frame_computation(demo_con, dims, filters):
     cur, clock, cal, pol = _frames(demo_con, PERIOD, filters, "lapor-aa-bekasi")
     assert not cur.empty
     want = group_metrics(cur, clock, dims, AS_OF, cal, pol.timezone)
-    got = screens.analysis_table(demo_con, PERIOD, AS_OF, load_policy("lapor-aa-bekasi"), filters, dims)
+    got = screens.analysis_table(demo_con, PERIOD, AS_OF, load_policy("lapor-aa-bekasi"), filters, dims, lens="received")
     assert len(got) > 1
     pd.testing.assert_frame_equal(got, want)
 
