@@ -141,6 +141,7 @@ class UnitView:
     channels: pd.DataFrame  # channel, complaints
     points: pd.DataFrame  # lat, lon, status, source_id
     rows_hidden: bool = False  # open_breaches and points left empty: the viewer may not see them
+    overdue_now: int = 0  # the unit's stages open past their deadline at as_of (the now lens)
 
 
 def unit_view(
@@ -166,16 +167,20 @@ def unit_view(
     chans = counts_by(con, *bounds, "channel", filters)
     # The viewer's scope limits the complaint rows in SQL: another unit's viewer reads none.
     hidden = unit_scope is not None and unit_scope != (code or name)
-    clock = clock_in_store(con, *bounds, as_of, policy, ("open_overdue", "at_risk"), filters, unit_scope=unit_scope)
-    open_b = breaches(clock, ("open_overdue", "at_risk"))
+    # The now lens: the unit's stages open past their deadline or at risk at as_of, whatever the
+    # period (the count is a figure every viewer sees; the rows only the unit's own viewer).
+    clock = open_clock(con, as_of, policy, filters)
+    clock = clock[clock["owner_kind"].astype("str") == "unit"]
+    overdue_now = int((clock["state"].astype("str") == "open_overdue").sum())
+    open_b = breaches(clock.iloc[0:0] if hidden else clock, ("open_overdue", "at_risk"))
     pts = placed_points(con, *bounds, ("source_id", "lat", "lon", "status"), POINTS_LIMIT, filters, unit_scope)
-    open_b = open_b[open_b["owner_kind"] == "unit"].reset_index(drop=True)
+    open_b = open_b.reset_index(drop=True)
     return UnitView(
         unit=name, unit_code=code, kind=kind or "", row=mine.iloc[0] if len(mine) else None, regency=league.regency,
         league_size=int(league.table["ranked"].sum()), trend=trend, open_breaches=open_b,
         categories=cats.sort_values("complaints", ascending=False).reset_index(drop=True),
         channels=chans.sort_values("complaints", ascending=False).reset_index(drop=True), points=pts.reset_index(drop=True),
-        rows_hidden=hidden,
+        rows_hidden=hidden, overdue_now=overdue_now,
     )
 
 

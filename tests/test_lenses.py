@@ -28,6 +28,7 @@ from analytics.metrics.league import league_for
 from analytics.metrics.summary import open_now
 from analytics.rules.periods import iso_week
 from analytics.rules.policy import load_policy
+from tests.app_fixtures import DEMO_END, demo_file  # noqa: F401 - pytest fixture
 from tests.helpers import template_csv
 
 AS_OF = pd.Timestamp("2025-11-20T12:00:00+07:00").tz_convert("UTC")
@@ -119,3 +120,29 @@ def test_an_old_period_still_sees_todays_overdue_in_the_now_lens(con):
     """The period does not apply to the now lens: a week with nothing received still shows C."""
     b = breaches_for(con, period=iso_week("2025-W44"), as_of=AS_OF, policy=POLICY)
     assert set(b.loc[b["state"] == "open_overdue", "id"]) == {"C", "D"}
+
+
+# --- the demo regency ---------------------------------------------------------------------------
+
+
+def test_demo_this_week_and_last_week_are_not_all_well(demo_file):  # noqa: F811 - pytest fixture
+    """Before the due lens, "Minggu ini" read 100% on time with 0 overdue on every demo store."""
+    from analytics.rules.periods import resolve_period
+
+    c = duckdb.connect(str(demo_file), read_only=True)
+    try:
+        as_of = DEMO_END.tz_convert("UTC")
+        today = as_of.tz_convert(POLICY.timezone).date()
+        this_week = resolve_period("minggu", today)
+        monday = this_week.start
+        last_week = iso_week(f"{(monday - pd.Timedelta(days=7)).isocalendar().year}-W"
+                             f"{(monday - pd.Timedelta(days=7)).isocalendar().week:02d}")
+        for period in (this_week, last_week):
+            ov = screens.overview(c, period, as_of, POLICY)
+            rate = next(k.value for k in ov.kpis if k.metric == "on_time_rate")
+            assert rate is not None and rate < 1.0, period
+            overdue = next(k.value for k in ov.kpis if k.metric == "open_overdue")
+            b = breaches_for(c, period=period, as_of=as_of, policy=POLICY)
+            assert overdue == int((b["state"] == "open_overdue").sum()) > 0
+    finally:
+        c.close()

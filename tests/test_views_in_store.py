@@ -88,11 +88,14 @@ def test_unit_view_equals_the_frame_computation(demo_con):
 
     busiest = demo_con.execute("SELECT unit_code FROM complaints GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchall()
     got = screens.unit_view(demo_con, busiest[0][0], PERIOD, AS_OF, load_policy("sp4n-lapor"))
-    cur, clock, *_ = _frames(demo_con, PERIOD, {"unit": [got.unit]})
-    b = breaches(clock, ("open_overdue", "at_risk"))
+    cur, _, *_ = _frames(demo_con, PERIOD, {"unit": [got.unit]})
+    # Open breaches are the now lens: every complaint of the unit received by as_of, any period.
+    _, history, *_ = _frames(demo_con, Period(date(2015, 1, 1), AS_OF.date()), {"unit": [got.unit]})
+    b = breaches(history, ("open_overdue", "at_risk"))
     want_b = b[b["owner_kind"] == "unit"].reset_index(drop=True)
     assert len(want_b) > 0
     pd.testing.assert_frame_equal(got.open_breaches, want_b)
+    assert got.overdue_now == int((want_b["state"] == "open_overdue").sum())
     for col, table in (("category", got.categories), ("channel", got.channels)):
         want = cur.groupby(col, dropna=False).size().rename("complaints").reset_index()
         pd.testing.assert_frame_equal(table, want.sort_values("complaints", ascending=False).reset_index(drop=True),
