@@ -97,8 +97,10 @@ def run(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     con = store.connect(config.db_path(args.db), read_only=True)
     try:
+        from analytics.store import status
+
         as_of = _as_of(con, args.as_of, policy.timezone)
-        period = default_period(as_of, policy.timezone, args.start, args.end)
+        period = default_period(as_of, policy.timezone, args.start, args.end, status.freshness(con).latest_received_at)
         lens_words = {"due": "jatuh tempo dalam periode", "received": "masuk dalam periode"}[args.lens]
         if args.command == "league":
             league = league_for(con, by=args.by, period=period, as_of=as_of, policy=policy, lens=args.lens)
@@ -107,7 +109,13 @@ def run(args: argparse.Namespace) -> int:
                 f"per {as_of.tz_convert(policy.timezone)} | kebijakan {policy.name} | "
                 f"minimal {league.settings.min_decided} tahap terukur untuk diperingkat"
             )
-            emit(league_rows(league), args.format, header, lens=args.lens)
+            rows = league_rows(league)
+            if rows.empty and args.format == "table":
+                print(header)
+                print(f"Tidak ada unit dengan aduan masuk atau tahap jatuh tempo pada {period.start}..{period.end}. "
+                      "Pilih periode lain dengan --from/--to.")
+            else:
+                emit(rows, args.format, header, lens=args.lens)
         else:
             b = breaches_for(con, period=period, as_of=as_of, policy=policy, stage=args.stage, by=args.by,
                              unit=args.unit, lens=args.lens)
