@@ -17,10 +17,10 @@ import duckdb
 import pandas as pd
 
 from analytics.metrics.breaches import BREACH_COLUMNS, breaches, breaches_for
-from analytics.metrics.clock import clock_in_store, policy_calendar
+from analytics.metrics.clock import clock_in_store, open_clock, policy_calendar
 from analytics.metrics.groups import check_grouping, store_group_metrics
 from analytics.metrics.league import League, league_for, league_rows, unit_leagues
-from analytics.metrics.summary import Kpi, headline, kpis, weekly_trend
+from analytics.metrics.summary import Kpi, OpenNow, headline, kpis, open_now, weekly_trend
 from analytics.rules.periods import Period, iso_week
 from analytics.rules.policy import SlaPolicy
 from analytics.store.reads import (
@@ -58,12 +58,13 @@ class Overview:
     league: League
     camat: League
     kpis: tuple[Kpi, ...]
-    best: pd.DataFrame  # top TOP_N ranked units (OPD and camat together), best first
-    worst: pd.DataFrame  # bottom TOP_N ranked units, worst first
-    most_overdue: pd.DataFrame  # units with open overdue stages, most first
-    trend: pd.DataFrame  # weekly_trend over TREND_WEEKS
+    best: dict[str, pd.DataFrame]  # "opd" / "camat": top TOP_N ranked units of that league, best first
+    worst: dict[str, pd.DataFrame]  # the same, bottom TOP_N, worst first (never a unit of its best)
+    most_overdue: pd.DataFrame  # units with stages open past their deadline now, most first
+    trend: pd.DataFrame  # weekly_trend over TREND_WEEKS (stages by the week they fell due)
     sentence_id: str
     sentence_en: str
+    now: OpenNow | None = None  # the now lens at as_of (Lewat batas, at risk, the verifier's share)
 
 
 def _trend_window(period: Period) -> Period:
@@ -100,15 +101,30 @@ def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp
     """Ringkasan: KPIs with change, best/worst units, most overdue, weekly trend, the sentence."""
     # Both leagues from one metric query per period: they share the regency row (unit_leagues).
     opd, camat = unit_leagues(con, period=period, as_of=as_of, policy=policy)
-    units = _units(opd, camat)
-    best, worst = best_and_worst(units[units["ranked"]], TOP_N)
-    overdue = units[units["open_overdue"] > 0].sort_values("open_overdue", ascending=False).head(TOP_N)
+    best, worst = {}, {}
+    for league in (opd, camat):  # each league on its own: ranks of two leagues do not compare
+        b, w = best_and_worst(league.table[league.table["ranked"]], TOP_N)
+        best[league.by], worst[league.by] = b.reset_index(drop=True), w.reset_index(drop=True)
+    clock = open_clock(con, as_of, policy)
+    now, before = open_now(clock), open_now(open_clock(con, period.previous_as_of(as_of), policy))
     trend = on_time_trend(con, period, as_of, policy)
     return Overview(
-        league=opd, camat=camat, kpis=tuple(kpis(opd)), best=best.reset_index(drop=True),
-        worst=worst.reset_index(drop=True), most_overdue=overdue.reset_index(drop=True), trend=trend,
+        league=opd, camat=camat, kpis=tuple(kpis(opd, now, before)), best=best, worst=worst,
+        most_overdue=_most_overdue(con, clock), trend=trend, now=now,
         sentence_id=headline(opd, "id"), sentence_en=headline(opd, "en"),
     )
+
+
+def _most_overdue(con: duckdb.DuckDBPyConnection, clock: pd.DataFrame) -> pd.DataFrame:
+    """Units with stages open past their deadline now, most first (TOP_N): group, group_code,
+    short, open_overdue."""
+    late = clock[(clock["state"].astype("str") == "open_overdue") & (clock["owner_kind"].astype("str") == "unit")]
+    code = late["unit_code"].fillna(late["unit"]).astype("str")
+    counts = (late.assign(group_code=code).groupby(["group_code"], sort=False)
+              .agg(group=("unit", "first"), open_overdue=("state", "size")).reset_index())
+    counts["short"] = counts["group_code"].map(short_names(con)).fillna(counts["group"])
+    top = counts.sort_values(["open_overdue", "group"], ascending=[False, True]).head(TOP_N)
+    return top[["group", "group_code", "short", "open_overdue"]].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,7 @@ class UnitView:
     channels: pd.DataFrame  # channel, complaints
     points: pd.DataFrame  # lat, lon, status, source_id
     rows_hidden: bool = False  # open_breaches and points left empty: the viewer may not see them
+    overdue_now: int = 0  # the unit's stages open past their deadline at as_of (the now lens)
 
 
 def unit_view(
@@ -150,16 +167,20 @@ def unit_view(
     chans = counts_by(con, *bounds, "channel", filters)
     # The viewer's scope limits the complaint rows in SQL: another unit's viewer reads none.
     hidden = unit_scope is not None and unit_scope != (code or name)
-    clock = clock_in_store(con, *bounds, as_of, policy, ("open_overdue", "at_risk"), filters, unit_scope=unit_scope)
-    open_b = breaches(clock, ("open_overdue", "at_risk"))
+    # The now lens: the unit's stages open past their deadline or at risk at as_of, whatever the
+    # period (the count is a figure every viewer sees; the rows only the unit's own viewer).
+    clock = open_clock(con, as_of, policy, filters)
+    clock = clock[clock["owner_kind"].astype("str") == "unit"]
+    overdue_now = int((clock["state"].astype("str") == "open_overdue").sum())
+    open_b = breaches(clock.iloc[0:0] if hidden else clock, ("open_overdue", "at_risk"))
     pts = placed_points(con, *bounds, ("source_id", "lat", "lon", "status"), POINTS_LIMIT, filters, unit_scope)
-    open_b = open_b[open_b["owner_kind"] == "unit"].reset_index(drop=True)
+    open_b = open_b.reset_index(drop=True)
     return UnitView(
         unit=name, unit_code=code, kind=kind or "", row=mine.iloc[0] if len(mine) else None, regency=league.regency,
         league_size=int(league.table["ranked"].sum()), trend=trend, open_breaches=open_b,
         categories=cats.sort_values("complaints", ascending=False).reset_index(drop=True),
         channels=chans.sort_values("complaints", ascending=False).reset_index(drop=True), points=pts.reset_index(drop=True),
-        rows_hidden=hidden,
+        rows_hidden=hidden, overdue_now=overdue_now,
     )
 
 
@@ -173,7 +194,7 @@ class MapView:
 
 def map_view(
     con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
-    unit_scope: str | None = None,
+    unit_scope: str | None = None, lens: str = "due",
 ) -> MapView:
     """Peta: kecamatan metrics, desa counts, complaint points. With ``unit_scope`` (a unit viewer)
     the points (one per complaint) are only that unit's, read with the scope in SQL; the area
@@ -181,7 +202,7 @@ def map_view(
     bounds = period.utc_bounds(policy.timezone)
     # Everything here is computed in the store: one row per kecamatan / desa and at most
     # POINTS_LIMIT points come back, never the period's complaints.
-    kec, _ = store_group_metrics(con, "kecamatan", period, as_of, policy, policy_calendar(policy))
+    kec, _ = store_group_metrics(con, "kecamatan", period, as_of, policy, policy_calendar(policy), lens=lens)
     pts = placed_points(con, *bounds, ("lat", "lon", "kecamatan", "status"), POINTS_LIMIT, unit_scope=unit_scope)
     return MapView(kecamatan=kec, desa=desa_counts(con, *bounds), points=pts,
                    unplaced=count_without_kecamatan(con, *bounds))
@@ -232,12 +253,13 @@ def weekly_review(
 
 def analysis_table(
     con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
-    filters: dict[str, list[str]] | None, dims: tuple[str, ...],
+    filters: dict[str, list[str]] | None, dims: tuple[str, ...], lens: str = "due",
 ) -> pd.DataFrame:
-    """Analisis: every registry metric grouped by one or two dimensions over filtered complaints."""
+    """Analisis: every registry metric grouped by one or two dimensions over filtered complaints
+    (rates under ``lens``; volumes of the complaints received in the period)."""
     # The metric SQL runs in the store: one row per group comes back, not the complaints.
     dims = check_grouping(tuple(dims))
-    groups, regency = store_group_metrics(con, dims, period, as_of, policy, policy_calendar(policy), filters)
+    groups, regency = store_group_metrics(con, dims, period, as_of, policy, policy_calendar(policy), filters, lens)
     if regency.empty:  # no complaint matches the period and filters
         return pd.DataFrame()
     return groups

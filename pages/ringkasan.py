@@ -12,12 +12,14 @@ from analytics.metrics.registry import METRICS
 from ui import charts, fmt
 from ui.fmt import md_escape
 from ui.frame import page_frame, panel
+from ui.i18n import option_labels
 from ui.nav import page_file
-from ui.widgets import period_label, period_picker, policy_selector
+from ui.widgets import coded, period_label, period_picker, policy_selector
 
 ctx = page_frame("nav.ringkasan")
 t, lang = ctx.t, ctx.lang
 UNIT_PAGE = page_file("unit")
+LEAGUES = ("opd", "camat")  # shown one at a time: ranks of the two leagues do not compare
 # KPI -> (decimals of its change, fmt_delta kind, st.metric delta_color)
 DELTAS = {"complaints": (0, "number", "off"), "on_time_rate": (1, "points", "normal"),
           "open_overdue": (0, "number", "inverse"), "median_response_days": (1, "number", "inverse")}
@@ -62,21 +64,26 @@ with panel(t("ringkasan.panel.kpi")):
                      border=True)
     before = period.previous()
     st.caption(t("ringkasan.kpi.vs", period=f"{fmt.fmt_date(before.start, lang=lang)} – "
-                                            f"{fmt.fmt_date(before.end, lang=lang)}"))
+                                            f"{fmt.fmt_date(before.end, lang=lang)}")
+               + " " + t("ringkasan.kpi.lenses", moment=ctx.fmt_datetime(ctx.as_of)))
+    if overview().now and overview().now.overdue_verifier:
+        st.caption(t("ringkasan.overdue.verifier", n=fmt.fmt_int(overview().now.overdue_verifier, lang=lang)))
 
+league = coded(st.segmented_control, t("ringkasan.league.which"), LEAGUES, key="liga", default="opd",
+               format_func=option_labels("ringkasan.league.", lang), required=True)
 best_col, worst_col = st.columns(2)
 with best_col, panel(t("ringkasan.panel.best"), title=True):
     st.caption(t("ringkasan.league.legend"))
-    league_links(overview().best)
+    league_links(overview().best[league])
 with worst_col, panel(t("ringkasan.panel.worst"), title=True):
-    league_links(overview().worst)
+    league_links(overview().worst[league])
 
 with panel(t("ringkasan.panel.overdue"), title=True):
-    overdue = overview().most_overdue
+    overdue, moment = overview().most_overdue, ctx.fmt_datetime(ctx.as_of)
     if overdue.empty:
-        st.success(t("ringkasan.overdue.none"), icon=":material/check_circle:")
+        st.info(t("ringkasan.overdue.none", moment=moment), icon=":material/check_circle:")
     else:
-        st.caption(t("ringkasan.overdue.caption"))
+        st.caption(t("ringkasan.overdue.caption", moment=moment))
         fig = charts.unit_bar(overdue, label="short", value="open_overdue", code="group_code",
                               value_label=METRICS["open_overdue"].label(lang), lang=lang)
         st.plotly_chart(fig, config=charts.CHART_CONFIG)

@@ -79,7 +79,7 @@ with panel(t("unit.panel.score"), title=True):
     cards.metric(METRICS["score"].label(lang), fmt.metric_text("score", row["score"], lang),
                  help=METRICS["score"].description(lang), border=True)
     cards.metric(t("unit.tier"), row["tier"] if ranked else fmt.MISSING, border=True)
-    cards.metric(METRICS["open_overdue"].label(lang), fmt.metric_text("open_overdue", row["open_overdue"], lang),
+    cards.metric(METRICS["open_overdue"].label(lang), fmt.metric_text("open_overdue", uv.overdue_now, lang),
                  help=METRICS["open_overdue"].description(lang), border=True)
     st.dataframe(pd.DataFrame({
         t("unit.col.metric"): [METRICS[m].label(lang) for m in COMPARE],

@@ -131,7 +131,8 @@ def compute_league(
         return groups, group_metrics(frame, clock, "kabupaten" if by != "verifikator" else by, at, cal, tz)
 
     return league_from_metrics(metrics(current, as_of), metrics(previous, period.previous_as_of(as_of)), by=by, period=period,
-                               as_of=as_of, policy=policy, settings=settings)
+                               as_of=as_of, policy=policy, settings=settings,
+                               lens="received")
 
 
 def weekly_trend(

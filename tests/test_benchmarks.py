@@ -86,7 +86,8 @@ def test_pantau_naive_and_floor_give_the_documented_numbers(hand_store):
     as_of = AS_OF.tz_convert("UTC")
     for kind, units in (("opd", (DINAS_X, DINAS_Y)), ("camat", (CAMAT,))):
         want = {u: tuple(float(v) for v in EXPECTED[u]) for u in units}
-        pantau = _as_tuples(league_for(con, by=kind, period=period, as_of=as_of, policy=load_policy(None)).table, "group")
+        pantau = _as_tuples(league_for(con, by=kind, period=period, as_of=as_of, policy=load_policy(None),
+                                       lens="received").table, "group")
         naive = _as_tuples(naive_league(str(csv), kind=kind, start=period.start, end=period.end, as_of=as_of,
                                         holidays=cal.holidays), "unit")
         floor = _as_tuples(floor_league(con, kind=kind, lo=lo, hi=hi, as_of=as_of), "unit")

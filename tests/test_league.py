@@ -130,7 +130,7 @@ def test_demo_league_matches_plain_pandas(demo_con):
 
     as_of = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
     period = Period(pd.Timestamp("2025-09-01").date(), pd.Timestamp("2025-10-31").date())
-    league = league_for(demo_con, by="opd", period=period, as_of=as_of, policy=load_policy("sp4n-lapor"))
+    league = league_for(demo_con, by="opd", period=period, as_of=as_of, policy=load_policy("sp4n-lapor"), lens="received")
     lo, hi = period.utc_bounds(TZ)
     df = demo_con.execute("SELECT * FROM complaints WHERE received_at >= $lo AND received_at < $hi",
                           {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}).df()
@@ -154,7 +154,8 @@ def test_demo_breaches_match_plain_pandas(demo_con):
 
     as_of = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
     period = Period(pd.Timestamp("2025-09-01").date(), pd.Timestamp("2025-10-31").date())
-    b = breaches_for(demo_con, period=period, as_of=as_of, policy=load_policy("sp4n-lapor"), stage="tindak_lanjut")
+    b = breaches_for(demo_con, period=period, as_of=as_of, policy=load_policy("sp4n-lapor"), stage="tindak_lanjut",
+                     lens="received")
     lo, hi = period.utc_bounds(TZ)
     df = demo_con.execute("SELECT * FROM complaints WHERE received_at >= $lo AND received_at < $hi",
                           {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}).df()
@@ -179,7 +180,7 @@ def test_store_league_equals_the_league_over_frames(demo_con, by):
     as_of = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
     period = Period(pd.Timestamp("2025-10-01").date(), pd.Timestamp("2025-10-31").date())
     pol = load_policy("lapor-aa-bekasi")
-    store = league_for(demo_con, by=by, period=period, as_of=as_of, policy=pol)
+    store = league_for(demo_con, by=by, period=period, as_of=as_of, policy=pol, lens="received")
     frames = compute_league(
         complaints_received(demo_con, *period.utc_bounds(TZ)),
         complaints_received(demo_con, *period.previous().utc_bounds(TZ)),
@@ -208,9 +209,9 @@ def test_store_trend_and_breaches_equal_their_frame_versions(demo_con):
     frame = complaints_received(demo_con, *window.utc_bounds(TZ))
     want = frame_weekly_trend(frame, pol, policy_calendar(pol), as_of)
     assert len(want) == 12
-    pd.testing.assert_frame_equal(weekly_trend(demo_con, window, as_of, pol), want)
+    pd.testing.assert_frame_equal(weekly_trend(demo_con, window, as_of, pol, lens="received"), want)
 
-    got = breaches_for(demo_con, period=window, as_of=as_of, policy=pol)
+    got = breaches_for(demo_con, period=window, as_of=as_of, policy=pol, lens="received")
     plain = breaches(stage_clock(frame, pol, policy_calendar(pol), as_of))
     assert len(got) == len(plain) > 0
     key = ["id", "stage"]

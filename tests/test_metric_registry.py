@@ -38,7 +38,8 @@ def test_league_cli_json_shape(tmp_path, capsys):
             "--as-of", "2025-11-20T12:00:00+07:00", "--format", "json"]
     assert cli.main(args) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert rows and set(rows[0]) == set(LEAGUE_COLUMNS)
+    assert rows and set(rows[0]) == {*LEAGUE_COLUMNS, "lens"}
+    assert {r["lens"] for r in rows} == {"due"}  # the JSON says which lens produced it
     ranked = [r for r in rows if r["rank"] is not None]
     assert ranked and all(isinstance(r["on_time_pct"], float) for r in ranked)
     assert [r["rank"] for r in ranked] == sorted(r["rank"] for r in ranked)
@@ -47,6 +48,6 @@ def test_league_cli_json_shape(tmp_path, capsys):
                      "--from", "2025-09-01", "--format", "json"]) == 0
     b = json.loads(capsys.readouterr().out)
     assert b and set(b[0]) == {"id", "source", "stage", "unit", "started_at", "deadline", "ended_at", "state",
-                               "working_days_over"}
+                               "working_days_over", "lens"}
     assert b[0]["deadline"].endswith("+00:00")
     assert cli.main(["league", "--db", str(db), "--policy", "nope"]) == 2

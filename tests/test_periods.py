@@ -71,3 +71,20 @@ def test_bulan_ini_numbers_compare_with_the_same_days_last_month(demo_db):
     assert not at.exception, at.exception
     captions = [str(c.value) for c in at.caption]
     assert any("1 Okt 2025 – 20 Okt 2025" in c for c in captions), captions
+
+
+def test_default_periods_end_on_the_datas_last_day():
+    """The real Kab. Bandung export ends 31 Dec 2024 and was taken 14 Nov 2025: its default
+    windows end on its last day, not on an empty November 2025."""
+    from analytics.rules.periods import default_period, reference_day
+
+    tz = "Asia/Jakarta"
+    taken = pd.Timestamp("2025-11-14T10:00:00+07:00")
+    last = pd.Timestamp("2024-12-31T16:00:00+07:00")
+    assert reference_day(taken, tz, last) == date(2024, 12, 31)
+    assert default_period(taken, tz, None, None, last) == Period(date(2024, 12, 2), date(2024, 12, 31))
+    # Live data (a complaint this morning): the data moment's own day.
+    assert reference_day(taken, tz, pd.Timestamp("2025-11-14T07:30:00+07:00")) == date(2025, 11, 14)
+    assert reference_day(taken, tz, None) == date(2025, 11, 14)
+    # An explicit --to wins.
+    assert default_period(taken, tz, None, "2025-06-30", last).end == date(2025, 6, 30)

@@ -85,6 +85,7 @@ def test_workbook_league_equals_league_cli(capsys, demo_store, pack_dir, by):
     got = _sheet(pack_dir, "Peringkat OPD" if by == "opd" else "Peringkat Camat")
     assert len(got) == len(expected) > 0
     for want, row in zip(expected, got):
+        assert want.pop("lens") == "due"  # the pack's league is the CLI's default lens
         for col, value in want.items():
             cell = row[LEAGUE_HEADERS[col]]
             if isinstance(value, float):

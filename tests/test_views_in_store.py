@@ -43,7 +43,7 @@ def _frames(con, period, filters=None, policy="sp4n-lapor"):
 
 def test_map_view_equals_the_frame_computation(demo_con):
     cur, clock, cal, pol = _frames(demo_con, PERIOD)
-    got = screens.map_view(demo_con, PERIOD, AS_OF, load_policy("sp4n-lapor"))
+    got = screens.map_view(demo_con, PERIOD, AS_OF, load_policy("sp4n-lapor"), lens="received")
     pd.testing.assert_frame_equal(got.kecamatan, group_metrics(cur, clock, "kecamatan", AS_OF, cal, pol.timezone))
     desa = cur[cur["desa_code"].notna()].groupby(["desa_code", "desa"]).size().rename("complaints").reset_index()
     assert len(desa) > 0
@@ -71,7 +71,7 @@ def test_analysis_table_equals_the_frame_computation(demo_con, dims, filters):
     cur, clock, cal, pol = _frames(demo_con, PERIOD, filters, "lapor-aa-bekasi")
     assert not cur.empty
     want = group_metrics(cur, clock, dims, AS_OF, cal, pol.timezone)
-    got = screens.analysis_table(demo_con, PERIOD, AS_OF, load_policy("lapor-aa-bekasi"), filters, dims)
+    got = screens.analysis_table(demo_con, PERIOD, AS_OF, load_policy("lapor-aa-bekasi"), filters, dims, lens="received")
     assert len(got) > 1
     pd.testing.assert_frame_equal(got, want)
 
@@ -88,11 +88,14 @@ def test_unit_view_equals_the_frame_computation(demo_con):
 
     busiest = demo_con.execute("SELECT unit_code FROM complaints GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchall()
     got = screens.unit_view(demo_con, busiest[0][0], PERIOD, AS_OF, load_policy("sp4n-lapor"))
-    cur, clock, *_ = _frames(demo_con, PERIOD, {"unit": [got.unit]})
-    b = breaches(clock, ("open_overdue", "at_risk"))
+    cur, _, *_ = _frames(demo_con, PERIOD, {"unit": [got.unit]})
+    # Open breaches are the now lens: every complaint of the unit received by as_of, any period.
+    _, history, *_ = _frames(demo_con, Period(date(2015, 1, 1), AS_OF.date()), {"unit": [got.unit]})
+    b = breaches(history, ("open_overdue", "at_risk"))
     want_b = b[b["owner_kind"] == "unit"].reset_index(drop=True)
     assert len(want_b) > 0
     pd.testing.assert_frame_equal(got.open_breaches, want_b)
+    assert got.overdue_now == int((want_b["state"] == "open_overdue").sum())
     for col, table in (("category", got.categories), ("channel", got.channels)):
         want = cur.groupby(col, dropna=False).size().rename("complaints").reset_index()
         pd.testing.assert_frame_equal(table, want.sort_values("complaints", ascending=False).reset_index(drop=True),

@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import config, store
+from analytics.rules.periods import reference_day
 from analytics.rules.regions import Region, load_region
 from analytics.security.access import Viewer
 from analytics.store import status
@@ -48,6 +49,7 @@ class PageContext:
     tz, tz_label  the regency's zone ("Asia/Jakarta", "WIB"); display times in it
     as_of         latest snapshot (UTC): the moment the data describes; None on an empty store
     complaints    number of complaints in the store
+    last_received the newest complaint's receipt (UTC): with as_of, decides the default periods' end
     db_path       the store's file
     viewer        who is looking (analytics.security.access.Viewer): pass ``viewer.row_scope`` to every
                   query that returns complaint rows, and check ``viewer.can_*`` before imports
@@ -66,6 +68,7 @@ class PageContext:
     db_path: Path = field(default_factory=db.db_path)
     # Least privilege until page_frame's gate says who is looking.
     viewer: Viewer = field(default_factory=lambda: Viewer("pimpinan"))
+    last_received: pd.Timestamp | None = None  # the newest complaint's receipt (UTC)
 
     @property
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -78,10 +81,12 @@ class PageContext:
 
     @property
     def today(self) -> date:
-        """The reference day for periods ("minggu ini"): the latest snapshot's date in the
-        regency's zone, so an old export still shows its own last week. Without data: today."""
+        """The day the default periods ("minggu ini", "30 hari") end on: the data moment's date in
+        the regency's zone, or the last complaint's receipt date when that is earlier (an export
+        that ended a year before it was imported opens on its own last 30 days). Without data:
+        today."""
         moment = self.as_of if self.as_of is not None else pd.Timestamp(datetime.now(UTC))
-        return moment.tz_convert(self.tz).date()
+        return reference_day(moment, self.tz, self.last_received)
 
     def t(self, key: str, **kwargs: Any) -> str:
         return t(key, lang=self.lang, **kwargs)
@@ -106,6 +111,7 @@ class _Facts:
     data_version: str
     as_of: pd.Timestamp | None
     complaints: int
+    last_received: pd.Timestamp | None = None
 
 
 def _read_facts(con: duckdb.DuckDBPyConnection) -> _Facts:
@@ -116,6 +122,7 @@ def _read_facts(con: duckdb.DuckDBPyConnection) -> _Facts:
         data_version=status.data_version(con),
         as_of=fresh.latest_snapshot_at,
         complaints=fresh.complaints,
+        last_received=fresh.latest_received_at,
     )
 
 
@@ -147,6 +154,7 @@ def open_context(lang: str | None = None) -> PageContext:
         tz_label=region.tz_label if region else fmt.tz_label(tz),
         as_of=facts.as_of,
         complaints=facts.complaints,
+        last_received=facts.last_received,
     )
 
 

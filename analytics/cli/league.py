@@ -12,12 +12,16 @@ import pandas as pd
 from analytics import config, store
 
 GROUPS = ("opd", "camat", "kecamatan", "verifikator")
+LENSES = ("due", "received")  # metrics.groups.LENSES (not imported here: the CLI loads analytics lazily)
 
 
 def _common(p: argparse.ArgumentParser, add_db) -> None:  # noqa: ANN001
-    p.add_argument("--from", dest="start", help="first local date of the period (received_at), YYYY-MM-DD")
+    p.add_argument("--from", dest="start", help="first local date of the period, YYYY-MM-DD")
     p.add_argument("--to", dest="end", help="last local date of the period (inclusive); default: as-of date")
-    p.add_argument("--as-of", dest="as_of", help="judge deadlines at this time (ISO 8601; default now)")
+    p.add_argument("--as-of", dest="as_of",
+                   help="judge deadlines at this time (ISO 8601; default: the data moment, the latest import's snapshot)")
+    p.add_argument("--lens", choices=LENSES, default="due",
+                   help="due: stages whose deadline falls in the period (default); received: complaints received in it")
     p.add_argument("--policy", help="SLA policy name (data/sla) or TOML file; default sp4n-lapor")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     add_db(p)
@@ -34,11 +38,18 @@ def add_commands(sub, add_db) -> None:  # noqa: ANN001 - argparse internals
     _common(b, add_db)
 
 
-def _as_of(value: str | None, tz: str) -> pd.Timestamp:
-    if not value:
-        return pd.Timestamp.now(tz="UTC").floor("s")
-    ts = pd.Timestamp(value)
-    return (ts.tz_localize(tz) if ts.tzinfo is None else ts).tz_convert("UTC")
+def _as_of(con, value: str | None, tz: str) -> pd.Timestamp:  # noqa: ANN001
+    """--as-of, or the data moment: the latest import's snapshot (what the dashboard shows as
+    "data per ..."), so an export taken last year is judged as it was, not against today."""
+    from analytics.store import status
+
+    if value:
+        ts = pd.Timestamp(value)
+        return (ts.tz_localize(tz) if ts.tzinfo is None else ts).tz_convert("UTC")
+    latest = status.freshness(con).latest_snapshot_at
+    if latest is None:
+        raise ValueError("the store has no complaints yet: import an export (or run the demo) first")
+    return latest
 
 
 def _json_value(v: object) -> object:
@@ -55,7 +66,11 @@ def _json_value(v: object) -> object:
     return v
 
 
-def emit(frame: pd.DataFrame, fmt: str, header: str = "") -> None:
+def emit(frame: pd.DataFrame, fmt: str, header: str = "", lens: str | None = None) -> None:
+    """Print ``frame`` as a table, CSV or JSON; with ``lens``, every JSON record and CSV row says
+    which lens produced it."""
+    if lens is not None and fmt != "table":
+        frame = frame.assign(lens=lens)
     if fmt == "json":
         records = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
         print(json.dumps(records, ensure_ascii=False, indent=2))
@@ -80,23 +95,35 @@ def run(args: argparse.Namespace) -> int:
     from analytics.rules.policy import load_policy
 
     policy = load_policy(args.policy)
-    as_of = _as_of(args.as_of, policy.timezone)
-    period = default_period(as_of, policy.timezone, args.start, args.end)
     con = store.connect(config.db_path(args.db), read_only=True)
     try:
+        from analytics.store import status
+
+        as_of = _as_of(con, args.as_of, policy.timezone)
+        period = default_period(as_of, policy.timezone, args.start, args.end, status.freshness(con).latest_received_at)
+        lens_words = {"due": "jatuh tempo dalam periode", "received": "masuk dalam periode"}[args.lens]
         if args.command == "league":
-            league = league_for(con, by=args.by, period=period, as_of=as_of, policy=policy)
+            league = league_for(con, by=args.by, period=period, as_of=as_of, policy=policy, lens=args.lens)
             header = (
-                f"Peringkat {args.by} | periode {period.start}..{period.end} | per {as_of.tz_convert(policy.timezone)} | "
-                f"kebijakan {policy.name} | minimal {league.settings.min_decided} tahap terukur untuk diperingkat"
+                f"Peringkat {args.by} | periode {period.start}..{period.end} ({lens_words}) | "
+                f"per {as_of.tz_convert(policy.timezone)} | kebijakan {policy.name} | "
+                f"minimal {league.settings.min_decided} tahap terukur untuk diperingkat"
             )
-            emit(league_rows(league), args.format, header)
+            rows = league_rows(league)
+            if rows.empty and args.format == "table":
+                print(header)
+                print(f"Tidak ada unit dengan aduan masuk atau tahap jatuh tempo pada {period.start}..{period.end}. "
+                      "Pilih periode lain dengan --from/--to.")
+            else:
+                emit(rows, args.format, header, lens=args.lens)
         else:
-            b = breaches_for(con, period=period, as_of=as_of, policy=policy, stage=args.stage, by=args.by, unit=args.unit)
+            b = breaches_for(con, period=period, as_of=as_of, policy=policy, stage=args.stage, by=args.by,
+                             unit=args.unit, lens=args.lens)
             from analytics.metrics.breaches import BREACH_COLUMNS
 
-            header = f"Pelanggaran SLA | periode {period.start}..{period.end} | kebijakan {policy.name} | {len(b)} tahap"
-            emit(b[list(BREACH_COLUMNS)], args.format, header)
+            header = (f"Pelanggaran SLA | periode {period.start}..{period.end} ({lens_words}) | "
+                      f"kebijakan {policy.name} | {len(b)} tahap")
+            emit(b[list(BREACH_COLUMNS)], args.format, header, lens=args.lens)
     finally:
         con.close()
     return 0

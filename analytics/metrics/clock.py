@@ -36,6 +36,8 @@ __all__ = [
     "STAGE_OWNER",
     "STATES",
     "clock_in_store",
+    "due_clock",
+    "open_clock",
     "policy_calendar",
     "store_stage_clock",
 ]
@@ -123,11 +125,13 @@ def _calendar(span: tuple[int, int, int] | None, override: str | None, stamp: in
 def store_stage_clock(
     con: duckdb.DuckDBPyConnection, source: str, params: dict[str, object], policy: SlaPolicy,
     cal: WorkCalendar, as_of: pd.Timestamp, states: tuple[str, ...] | None = None,
+    due_in: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
     """stage_clock of the complaints in ``source``, a relation of the store with a ``_row``
     column (e.g. ``(SELECT rowid AS _row, * FROM complaints WHERE ...)``, values bound through
     ``params``), computed inside the store. With ``states``, only rows in those states come
-    back, so a breach list over years never carries the million on-time rows into pandas.
+    back, so a breach list over years never carries the million on-time rows into pandas. With
+    ``due_in`` (UTC bounds of a period), only the stages whose deadline falls in it.
 
     One row per complaint and stage the policy limits (stage by stage, verifikasi first).
     Returned columns:
@@ -156,9 +160,15 @@ def store_stage_clock(
         setup = clock_sql.setup(cur, source, params, policy, cal, as_of)
         setup.register(cur)
         sql = clock_sql.clock_sql(setup, source, ("_row", *CONTEXT_COLUMNS, "received_at"))
+        keep = []
         if states:
             codes = ", ".join(str(STATES.index(st)) for st in states)  # fixed codes, not input
-            sql = f"SELECT * FROM ({sql}) WHERE state IN ({codes})"
+            keep.append(f"state IN ({codes})")
+        if due_in is not None:  # the due lens: stages whose deadline falls in [lo, hi)
+            keep.append("deadline_us >= $due_lo AND deadline_us < $due_hi")
+            setup.params.update(due_lo=clock_sql.as_of_us(due_in[0]), due_hi=clock_sql.as_of_us(due_in[1]))
+        if keep:
+            sql = f"SELECT * FROM ({sql}) WHERE " + " AND ".join(keep)
         sql += " ORDER BY stage, _row"
         result = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).to_arrow_table()
     context = result.select(list(CONTEXT_COLUMNS)).to_pandas(types_mapper=_ARROW_STR.get)
@@ -185,6 +195,54 @@ def clock_in_store(
     params |= scope_params | {"lo": start_utc.to_pydatetime(), "hi": end_utc.to_pydatetime()}
     src = "(SELECT rowid AS _row, * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
     return store_stage_clock(con, src, params, policy, policy_calendar(policy), as_of, states)
+
+
+def reach_days(policy: SlaPolicy) -> int:
+    """Calendar days from a stage's start to its latest possible deadline under ``policy``, with
+    room for weekends and the longest run of holidays (Lebaran's cuti bersama): the due lens
+    looks this far back for stages that start before the period and fall due in it."""
+    longest_days, longest_hours = 0, 0.0
+    for stage in policy.stages:
+        for lim in (stage.default, *(x for _, x in stage.by_classification), *(x for _, x in stage.by_category)):
+            if lim is not None:
+                longest_days = max(longest_days, lim.days or 0)
+                longest_hours = max(longest_hours, lim.hours or 0.0)
+    # Five working days per seven calendar days, plus three weeks of holidays at most in a row.
+    return int(longest_days * 7 / 5) + 1 + 21 + int(longest_hours // 24) + 1
+
+
+def open_clock(
+    con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, policy: SlaPolicy,
+    filters: dict[str, list[str]] | None = None, unit_scope: str | None = None,
+) -> pd.DataFrame:
+    """The "now" lens (docs/metrics.md, "Lenses"): every stage open at ``as_of`` that is past
+    its deadline (open_overdue) or due by the next working day (at_risk), whatever the day its
+    complaint was received, the verifier's stages included. Only complaints with a stage still
+    open at ``as_of`` are clocked (every other one has all its end times by then)."""
+    where, params = filter_clause(filters)
+    scope, scope_params = scope_clause(unit_scope)
+    params |= scope_params | {"t": pd.Timestamp(as_of).to_pydatetime()}
+    still_open = ("(dispatched_at IS NULL OR dispatched_at > $t OR first_response_at IS NULL OR first_response_at > $t"
+                  " OR resolved_at IS NULL OR resolved_at > $t)")
+    src = ("(SELECT rowid AS _row, * FROM complaints WHERE received_at <= $t AND " + still_open + where + scope + ")")
+    return store_stage_clock(con, src, params, policy, policy_calendar(policy), as_of, ("open_overdue", "at_risk"))
+
+
+def due_clock(
+    con: duckdb.DuckDBPyConnection, period_utc: tuple[pd.Timestamp, pd.Timestamp], as_of: pd.Timestamp,
+    policy: SlaPolicy, states: tuple[str, ...] | None = None, filters: dict[str, list[str]] | None = None,
+    unit_scope: str | None = None,
+) -> pd.DataFrame:
+    """The "due" lens: the stage rows whose deadline falls in ``period_utc`` ([lo, hi), UTC), of
+    complaints received before it ends and no earlier than the policy's longest limit can reach."""
+    lo, hi = period_utc
+    where, params = filter_clause(filters)
+    scope, scope_params = scope_clause(unit_scope)
+    params |= scope_params | {"hi": hi.to_pydatetime(),
+                              "reach": (lo - pd.Timedelta(days=reach_days(policy))).to_pydatetime()}
+    src = ("(SELECT rowid AS _row, * FROM complaints WHERE received_at < $hi AND (received_at >= $reach OR "
+           "dispatched_at >= $reach)" + where + scope + ")")
+    return store_stage_clock(con, src, params, policy, policy_calendar(policy), as_of, states, due_in=(lo, hi))
 
 
 def clock_arrays(result: pa.Table, row_column: str) -> dict[str, np.ndarray]:

@@ -170,7 +170,8 @@ def setup(
     params = {**source_params, "as_of_ts": pd.Timestamp(now_us, unit="us", tz="UTC").to_pydatetime()}
     # Identifiers only: column names from the fixed _NEEDS table and ``source``, a subquery the
     # callers build from fixed text; every value is bound ($as_of_ts and the source's own).
-    scan = con.execute(f"SELECT classification, category{span} FROM {source} GROUP BY ALL", params).fetchall()
+    scan_sql = f"SELECT classification, category{span} FROM {source} GROUP BY ALL"
+    scan = con.execute(scan_sql, bind(scan_sql, params)).fetchall()
     pairs = pd.DataFrame([r[:2] for r in scan], columns=["classification", "category"])
     instants = sorted({v for r in scan for v in r[2:] if v is not None})
     instants = [pd.Timestamp(v, unit="us", tz="UTC") for v in (instants[:1] + instants[-1:])]

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.metrics import clock_sql, groups_sql
+from analytics.metrics.clock import reach_days
 from analytics.rules.periods import Period
 from analytics.rules.policy import SlaPolicy
 from analytics.rules.workcal import WorkCalendar
@@ -67,50 +68,79 @@ _SQL_METRICS = tuple(c for c in METRIC_COLUMNS if c not in ("decided", "on_time_
 # Group columns the clock carries for the per-stage counts.
 _GROUP_COLUMNS = ("unit", "unit_code", "unit_kind", "kecamatan", "kecamatan_code", "category", "channel",
                   "classification", "received_at")
+# ... and for the named groupings (a unit league, kecamatan): names and codes.
+_UNIT_COLUMNS = ("unit", "unit_code", "unit_kind", "kecamatan", "kecamatan_code")
+# Which stages a period's rates count (docs/metrics.md, "Lenses"): "due", the stages whose
+# deadline falls in the period (the default: complete for a period that has just ended), or
+# "received", the stages of the complaints received in the period (the cohort).
+LENSES = ("due", "received")
+
+
+def check_lens(lens: str) -> str:
+    if lens not in LENSES:
+        raise ValueError(f"unknown lens {lens!r}; choose one of {', '.join(LENSES)}")
+    return lens
 
 
 def store_group_metrics(
     con: duckdb.DuckDBPyConnection, by: str | tuple[str, ...], period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
-    cal: WorkCalendar, filters: dict[str, list[str]] | None = None,
+    cal: WorkCalendar, filters: dict[str, list[str]] | None = None, lens: str = "due",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(group metrics, regency metrics) of the complaints received in ``period``, judged as of
+    """(group metrics, regency metrics) of ``period`` under ``lens`` (LENSES), judged as of
     ``as_of``: the metric SQL (analytics/metrics/groups_sql.py) runs inside the store, so
     only one row per group comes back. The regency is "kabupaten" (the verifier for "verifikator").
     """
-    groups, whole = _store_metrics(con, by, period, as_of, policy, cal, filters)
+    groups, whole = _store_metrics(con, by, period, as_of, policy, cal, filters, lens)
     return metric_frame(groups), whole
 
 
 def store_unit_league_metrics(
     con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy, cal: WorkCalendar,
-    filters: dict[str, list[str]] | None = None,
+    filters: dict[str, list[str]] | None = None, lens: str = "due",
 ) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     """{"opd": (groups, regency), "camat": (groups, regency)}: store_group_metrics for both unit
     leagues from one query (groups_sql.UNIT_LEAGUES); the regency row is shared."""
-    groups, whole = _store_metrics(con, groups_sql.UNIT_LEAGUES, period, as_of, policy, cal, filters)
+    groups, whole = _store_metrics(con, groups_sql.UNIT_LEAGUES, period, as_of, policy, cal, filters, lens)
     return {by: (metric_frame(rows), whole.copy()) for by, rows in groups_sql.split_unit_leagues(groups).items()}
 
 
-def _store_metrics(con, by, period, as_of, policy, cal, filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _store_metrics(con, by, period, as_of, policy, cal, filters, lens) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(group rows as the SQL returns them, regency metric_frame) for store_group_metrics."""
+    lens = check_lens(lens)
     where, params = filter_clause(filters)
     lo, hi = period.utc_bounds(policy.timezone)
     params |= {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}
-    src = "(SELECT * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
+    received = "(SELECT * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
+    replace = keep = ""
+    if lens == "received":
+        src = received
+    else:
+        # Every complaint that can have a stage due in the period: received before it ends, and
+        # received or dispatched no longer before it starts than the policy's longest limit can
+        # reach (reach_days); the clock's rows are then kept by their deadline's local date.
+        params |= {"reach": (lo - pd.Timedelta(days=reach_days(policy))).to_pydatetime(),
+                   "lo_us": clock_sql.as_of_us(lo), "hi_us": clock_sql.as_of_us(hi)}
+        src = ("(SELECT * FROM complaints WHERE received_at < $hi AND (received_at >= $reach OR dispatched_at >= $reach)"
+               + where + ")")
+        keep = " WHERE deadline_us >= $lo_us AND deadline_us < $hi_us"
+        if isinstance(by, tuple):
+            # A stage's week or month is the one it fell due in (its complaint's volume still
+            # counts in the week it was received).
+            replace = " REPLACE (make_timestamp(deadline_us) AS received_at)"
     verifier = by == "verifikator"
     with con.cursor() as cur:  # registrations stay on this cursor
         setup = clock_sql.setup(cur, src, params, policy, cal, as_of, stages=(0,) if verifier else (1, 2))
         if not setup.has_rows:
-            # Nothing received in the period (e.g. the period before the data starts, which a
-            # league over all history compares with): no groups and no regency, as the query
-            # would say, without planning it (~50 ms).
+            # Nothing in the period (e.g. the period before the data starts, which a league over
+            # all history compares with): no groups and no regency, as the query would say,
+            # without planning it (~50 ms).
             empty = pd.DataFrame(columns=["group", "group_code", *_SQL_METRICS])
             return empty, metric_frame(empty)
         setup.register(cur)
-        carry = _GROUP_COLUMNS if isinstance(by, tuple) else ("unit", "unit_kind", "kecamatan")
-        clock = "(" + clock_sql.clock_sql(setup, src, carry, states_only=True) + ")"
+        carry = _GROUP_COLUMNS if isinstance(by, tuple) else _UNIT_COLUMNS
+        clock = f"(SELECT *{replace} FROM ({clock_sql.clock_sql(setup, src, carry, states_only=True)}){keep})"
         sql = groups_sql.group_metrics_sql(
-            groups_sql.complaint_aggregates(setup, src, by, verifier, with_total=True),
+            groups_sql.complaint_aggregates(setup, received, by, verifier, with_total=True),
             groups_sql.state_aggregates(setup, clock, by, verifier, with_total=True),
             with_total=True,
         )
@@ -119,6 +149,7 @@ def _store_metrics(con, by, period, as_of, policy, cal, filters) -> tuple[pd.Dat
     whole = out[total].drop(columns="is_total")
     name, code = ("Kabupaten", "ALL") if not verifier else (groups_sql.VERIFIER_LABEL, "VERIFIKATOR")
     whole = whole.assign(group=name, group_code=code)
-    if whole["complaints"].fillna(0).sum() == 0:
-        whole = whole.iloc[0:0]  # no complaints: the regency is unavailable, not zero
+    stages = whole[list(STATE_COUNTS)].fillna(0).to_numpy().sum()
+    if whole["complaints"].fillna(0).sum() == 0 and stages == 0:
+        whole = whole.iloc[0:0]  # nothing received and nothing due: the regency is unavailable, not zero
     return out[~total].drop(columns="is_total"), metric_frame(whole)

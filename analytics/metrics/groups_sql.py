@@ -173,34 +173,41 @@ q AS (
 
 def state_aggregates(s: ClockSetup, clock: str, by, verifier: bool, with_total: bool = False) -> str:
     """Stage states of ``clock`` (rows with state, stage and owner codes plus the complaint's
-    group columns) per group: columns g, is_total, and one count per STATE_COUNTS. The verifier
-    is judged on verifikasi, everyone else on the stages they own."""
-    name, _ = group_key(s, by, "x")
+    group columns) per group: columns g, code, is_total, and one count per STATE_COUNTS. The
+    verifier is judged on verifikasi, everyone else on the stages they own."""
+    name, code = group_key(s, by, "x")
     which = "x.stage = 0" if verifier else "x.owner = 1"
     counts = ",\n    ".join(f"count(*) FILTER (WHERE state = {_STATE_INDEX[st]}) AS {st}" for st in STATE_COUNTS)
-    per_group = f"SELECT g, {counts} FROM (SELECT {name} AS g, x.state FROM {clock} AS x WHERE {which}) AS k GROUP BY g"
+    per_group = (f"SELECT g, any_value(code) AS code, {counts} FROM (SELECT {name} AS g, {code} AS code, x.state "
+                 f"FROM {clock} AS x WHERE {which}) AS k GROUP BY g")
     cols = ", ".join(STATE_COUNTS)
     if not with_total:
-        return f"SELECT g, {cols} FROM ({per_group}) WHERE g IS NOT NULL"
+        return f"SELECT g, code, {cols} FROM ({per_group}) WHERE g IS NOT NULL"
     # The regency counts every stage row: the per-group counts (with the rows outside any group
     # under NULL) summed, so the clock runs once.
     sums = ", ".join(f"sum({st}) AS {st}" for st in STATE_COUNTS)
     return f"""WITH per AS ({per_group})
-SELECT g, false AS is_total, {cols} FROM per WHERE g IS NOT NULL
+SELECT g, code, false AS is_total, {cols} FROM per WHERE g IS NOT NULL
 UNION ALL
-SELECT NULL, true, {sums} FROM per"""
+SELECT NULL, NULL, true, {sums} FROM per"""
 
 
 def group_metrics_sql(complaints: str, states: str, with_total: bool = False) -> str:
-    """Join the two aggregations (given as SQL) into the metric columns of league.METRIC_COLUMNS."""
+    """Join the two aggregations (given as SQL) into the metric columns of groups.METRIC_COLUMNS.
+
+    A full join: under the "due" lens a unit can have stages due in the period without a
+    complaint received in it (and the reverse), and both must show."""
     key = "c.g IS NOT DISTINCT FROM s.g" + (" AND c.is_total = s.is_total" if with_total else "")
     counts = ", ".join(f"coalesce(s.{st}, 0) AS {st}" for st in STATE_COUNTS)
-    total = "c.is_total, " if with_total else ""
+    total = "coalesce(c.is_total, s.is_total) AS is_total, " if with_total else ""
+    order = "is_total, " if with_total else ""
     return f"""
 WITH c AS ({complaints}), s AS ({states})
-SELECT {total}c.g AS "group", c.* EXCLUDE (g{", is_total" if with_total else ""}), {counts}
-FROM c LEFT JOIN s ON {key}
-ORDER BY {total}c.g
+SELECT {total}coalesce(c.g, s.g) AS "group",
+    c.* EXCLUDE (g{", is_total" if with_total else ""}) REPLACE (coalesce(c.group_code, s.code) AS group_code),
+    {counts}
+FROM c FULL JOIN s ON {key}
+ORDER BY {order}"group"
 """
 
 

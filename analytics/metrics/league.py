@@ -41,6 +41,7 @@ class League:
     regency: pd.Series  # the regency as one group (same metrics), for comparisons and KPIs
     previous_regency: pd.Series  # the same for the previous period
     table: pd.DataFrame  # group metrics + adjusted_on_time_rate, score, ranked, rank, tier, funnel, rank_change
+    lens: str = "due"  # which stages the rates count (groups.LENSES)
 
 
 def response_limit_days(policy: SlaPolicy) -> float:
@@ -55,7 +56,7 @@ def response_limit_days(policy: SlaPolicy) -> float:
 
 def league_from_metrics(
     current: tuple[pd.DataFrame, pd.DataFrame], previous: tuple[pd.DataFrame, pd.DataFrame], *, by: str,
-    period: Period, as_of: pd.Timestamp, policy: SlaPolicy, settings: RankingSettings,
+    period: Period, as_of: pd.Timestamp, policy: SlaPolicy, settings: RankingSettings, lens: str = "due",
 ) -> League:
     """The league from (group metrics, regency metrics) of the period and of the previous one:
     ranking, rank change and order. league_for, unit_leagues and the tests' frame path all end here."""
@@ -75,47 +76,51 @@ def league_from_metrics(
                               kind="stable")
     return League(by=by, period=period, previous=period.previous(), as_of=as_of, policy=policy.name,
                   policy_label=policy.label, settings=settings, regency=regency,
-                  previous_regency=prev_regency, table=table.reset_index(drop=True))
+                  previous_regency=prev_regency, table=table.reset_index(drop=True), lens=lens)
 
 
 def league_for(
     con: duckdb.DuckDBPyConnection, *, by: str, period: Period, as_of: pd.Timestamp,
     policy: SlaPolicy, settings: RankingSettings | None = None, filters: dict[str, list[str]] | None = None,
+    lens: str = "due",
 ) -> League:
-    """The league of ``by`` over complaints received in ``period``, judged at ``as_of``, with rank
-    change against ``period.previous()`` judged at the same point in its own cycle."""
+    """The league of ``by`` over ``period`` under ``lens`` (by default the stages due in it),
+    judged at ``as_of``, with rank change against ``period.previous()`` judged at the same point
+    in its own cycle."""
     cal = policy_calendar(policy)
     by = check_grouping(by)
     before, prev_as_of = period.previous(), period.previous_as_of(as_of)
     return _league(
-        con, store_group_metrics(con, by, period, as_of, policy, cal, filters),
-        store_group_metrics(con, by, before, prev_as_of, policy, cal, filters),
-        by=by, period=period, as_of=as_of, policy=policy, settings=settings,
+        con, store_group_metrics(con, by, period, as_of, policy, cal, filters, lens),
+        store_group_metrics(con, by, before, prev_as_of, policy, cal, filters, lens),
+        by=by, period=period, as_of=as_of, policy=policy, settings=settings, lens=lens,
     )
 
 
 def unit_leagues(
     con: duckdb.DuckDBPyConnection, *, period: Period, as_of: pd.Timestamp,
     policy: SlaPolicy, settings: RankingSettings | None = None, filters: dict[str, list[str]] | None = None,
+    lens: str = "due",
 ) -> tuple[League, League]:
     """(OPD league, camat league): the same as league_for(by="opd") and league_for(by="camat"),
     from one metric query per period instead of two. Both leagues shrink toward the same regency
     row (every complaint), so computing it once per period is the saving (Ringkasan)."""
     cal = policy_calendar(policy)
-    now = store_unit_league_metrics(con, period, as_of, policy, cal, filters)
-    before = store_unit_league_metrics(con, period.previous(), period.previous_as_of(as_of), policy, cal, filters)
+    now = store_unit_league_metrics(con, period, as_of, policy, cal, filters, lens)
+    before = store_unit_league_metrics(con, period.previous(), period.previous_as_of(as_of), policy, cal, filters, lens)
     settings = settings or load_ranking_settings()
     opd, camat = (
-        _league(con, now[by], before[by], by=by, period=period, as_of=as_of, policy=policy, settings=settings)
+        _league(con, now[by], before[by], by=by, period=period, as_of=as_of, policy=policy, settings=settings,
+                lens=lens)
         for by in ("opd", "camat")
     )
     return opd, camat
 
 
 def _league(con, current, previous, *, by: str, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
-            settings: RankingSettings | None) -> League:
+            settings: RankingSettings | None, lens: str) -> League:
     league = league_from_metrics(current, previous, by=by, period=period, as_of=as_of, policy=policy,
-                                 settings=settings or load_ranking_settings())
+                                 settings=settings or load_ranking_settings(), lens=lens)
     # A display name that fits a 390 px phone; unknown units keep their name as given.
     short = league.table["group_code"].map(short_names(con)) if by in ("opd", "camat") else None
     league.table["short"] = league.table["group"] if short is None else short.fillna(league.table["group"])

@@ -39,9 +39,33 @@ def _num(v: object) -> float | None:
     return f if np.isfinite(f) else None
 
 
-def kpis(league: League) -> list[Kpi]:
-    """The four headline figures for the regency, with the previous equal-length period's."""
-    return [Kpi(m, _num(league.regency.get(m)), _num(league.previous_regency.get(m))) for m in KPI_METRICS]
+@dataclass(frozen=True)
+class OpenNow:
+    """The "now" lens at one moment: stages open past their deadline and at risk, whatever
+    their receipt date, the verifier's included (how many of the overdue are the verifier's)."""
+
+    overdue: int
+    at_risk: int
+    overdue_verifier: int
+
+
+def open_now(clock: pd.DataFrame) -> OpenNow:
+    """Counts of an open clock (clock.open_clock rows)."""
+    state = clock["state"].astype("str")
+    verifier = clock["owner_kind"].astype("str") == "verifikator"
+    return OpenNow(overdue=int((state == "open_overdue").sum()), at_risk=int((state == "at_risk").sum()),
+                   overdue_verifier=int(((state == "open_overdue") & verifier).sum()))
+
+
+def kpis(league: League, now: OpenNow | None = None, before: OpenNow | None = None) -> list[Kpi]:
+    """The four headline figures for the regency, with the previous period's. "Lewat batas"
+    (open_overdue) is the now lens when ``now`` is given (``before``: the same count at the
+    previous period's moment), else the league's stages due in the period."""
+    out = [Kpi(m, _num(league.regency.get(m)), _num(league.previous_regency.get(m))) for m in KPI_METRICS]
+    if now is not None:
+        out = [Kpi(k.metric, float(now.overdue), None if before is None else float(before.overdue))
+               if k.metric == "open_overdue" else k for k in out]
+    return out
 
 
 TREND_COLUMNS = ["week", "complaints", "decided", "on_time", "on_time_rate"]
@@ -57,11 +81,12 @@ def trend_rows(by_week: pd.DataFrame) -> pd.DataFrame:
 
 def weekly_trend(
     con: duckdb.DuckDBPyConnection, window: Period, as_of: pd.Timestamp, policy: SlaPolicy,
-    filters: dict[str, list[str]] | None = None,
+    filters: dict[str, list[str]] | None = None, lens: str = "due",
 ) -> pd.DataFrame:
-    """On-time rate by week of receipt (local Monday) over the complaints received in ``window``,
-    judged as of ``as_of``: columns week, complaints, decided, on_time, on_time_rate."""
-    groups, _ = store_group_metrics(con, ("week",), window, as_of, policy, policy_calendar(policy), filters)
+    """On-time rate by week (local Monday) over ``window``, judged as of ``as_of``: columns week,
+    complaints (received that week), decided, on_time, on_time_rate. Under the "due" lens a
+    stage counts in the week it fell due; under "received", in its complaint's week."""
+    groups, _ = store_group_metrics(con, ("week",), window, as_of, policy, policy_calendar(policy), filters, lens)
     return trend_rows(groups)
 
 

@@ -81,11 +81,26 @@ def resolve_period(preset: str | None, today: date, start: date | None = None, e
     return Period(today - timedelta(days=29), today, DEFAULT_PRESET)
 
 
-def default_period(as_of: pd.Timestamp, tz: str, start: str | None, end: str | None) -> Period:
-    """The CLI's --from/--to as local dates; defaults: the 30 days ending at as_of's local date."""
-    end_d = pd.Timestamp(end).date() if end else as_of.tz_convert(tz).date()
+def default_period(
+    as_of: pd.Timestamp, tz: str, start: str | None, end: str | None, last_received: pd.Timestamp | None = None,
+) -> Period:
+    """The CLI's --from/--to as local dates. Defaults: the 30 days ending at the data's last day,
+    the earlier of as_of's local date and the last complaint's receipt (an export that ended a
+    year before it was imported opens on its own last 30 days, not on an empty window)."""
+    last = reference_day(as_of, tz, last_received)
+    end_d = pd.Timestamp(end).date() if end else last
     start_d = pd.Timestamp(start).date() if start else end_d - pd.Timedelta(days=29)
     return Period(start_d, end_d)
+
+
+def reference_day(as_of: pd.Timestamp, tz: str, last_received: pd.Timestamp | None = None) -> date:
+    """The day the default periods end on ("minggu ini", "30 hari"): the data moment's local
+    date, or the last complaint's receipt date when that is earlier (data that stopped before it
+    was exported or imported)."""
+    day = pd.Timestamp(as_of).tz_convert(tz).date()
+    if last_received is not None:
+        day = min(day, pd.Timestamp(last_received).tz_convert(tz).date())
+    return day
 
 
 def iso_week(label: str) -> Period:
