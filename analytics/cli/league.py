@@ -38,7 +38,7 @@ def add_commands(sub, add_db) -> None:  # noqa: ANN001 - argparse internals
     _common(b, add_db)
 
 
-def _as_of(con, value: str | None, tz: str) -> pd.Timestamp:  # noqa: ANN001
+def data_moment(con, value: str | None, tz: str) -> pd.Timestamp:  # noqa: ANN001
     """--as-of, or the data moment: the latest import's snapshot (what the dashboard shows as
     "data per ..."), so an export taken last year is judged as it was, not against today."""
     from analytics.store import status
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from analytics.store import status
 
-        as_of = _as_of(con, args.as_of, policy.timezone)
+        as_of = data_moment(con, args.as_of, policy.timezone)
         period = default_period(as_of, policy.timezone, args.start, args.end, status.freshness(con).latest_received_at)
         lens_words = {"due": "jatuh tempo dalam periode", "received": "masuk dalam periode"}[args.lens]
         if args.command == "league":

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import config, store
+from analytics.cli.league import data_moment
 
 
 def add_commands(sub, add_db) -> None:  # noqa: ANN001 - argparse internals
@@ -51,18 +52,6 @@ def parse_date(value: str, what: str) -> date:
         raise ValueError(f"{what} {value!r} is not a date (expected YYYY-MM-DD)") from None
 
 
-def _as_of(con, value: str | None, tz: str) -> pd.Timestamp:  # noqa: ANN001
-    from analytics.store import status
-
-    if value:
-        ts = pd.Timestamp(value)
-        return (ts.tz_localize(tz) if ts.tzinfo is None else ts).tz_convert("UTC")
-    latest = status.freshness(con).latest_snapshot_at
-    if latest is None:
-        raise ValueError("the store has no complaints yet: import an export (or run the demo) first")
-    return latest
-
-
 def cmd_review(args: argparse.Namespace) -> int:
     from analytics.review import commitments as cm
     from analytics.review.files import pack_files, write_files
@@ -72,7 +61,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     con = store.connect(config.db_path(args.db), read_only=True)
     try:
-        as_of = _as_of(con, args.as_of, policy.timezone)
+        as_of = data_moment(con, args.as_of, policy.timezone)
         unit = cm.resolve_unit(cm.known_units(con), args.unit)[0] if args.unit else None
         pack = assemble(con, args.week, as_of, policy)
     finally:
