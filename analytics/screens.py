@@ -17,10 +17,11 @@ import duckdb
 import pandas as pd
 
 from analytics.metrics.breaches import BREACH_COLUMNS, breaches, breaches_for
-from analytics.metrics.clock import clock_in_store, open_clock, policy_calendar
+from analytics.metrics.clock import clock_in_store, open_clock, open_counts, policy_calendar
+from analytics.metrics.coverage import stage_coverage
 from analytics.metrics.groups import check_grouping, store_group_metrics
 from analytics.metrics.league import League, league_for, league_rows, unit_leagues
-from analytics.metrics.summary import Kpi, OpenNow, headline, kpis, open_now, weekly_trend
+from analytics.metrics.summary import Kpi, OpenNow, coverage_note, headline, kpis, open_now, weekly_trend
 from analytics.rules.periods import Period, iso_week
 from analytics.rules.policy import SlaPolicy
 from analytics.store.reads import (
@@ -37,8 +38,8 @@ from analytics.store.reads import (
 
 __all__ = [
     # one call per page
-    "overview", "unit_view", "map_view", "weekly_review", "analysis_table", "on_time_trend",
-    "Overview", "UnitView", "MapView", "WeeklyReview",
+    "overview", "unit_view", "map_view", "weekly_review", "analysis_table", "on_time_trend", "coverage",
+    "Overview", "UnitView", "MapView", "WeeklyReview", "Coverage",
     # shown as they are: Peringkat's league, Pelanggaran's breach list, pickers and counts
     "league_for", "league_rows", "breaches_for", "BREACH_COLUMNS", "short_names", "units_in_store",
     "filter_options", "count_received",
@@ -54,6 +55,26 @@ REVIEW_LOOKBACK_DAYS = 90
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How the stage times of a period's complaints are known (coverage.stage_coverage), and the
+    plain sentence to show when some cannot be judged ("" when all can)."""
+
+    table: pd.DataFrame  # stage, reported, estimated, absent, not_started
+    note_id: str
+    note_en: str
+
+    def note(self, lang: str) -> str:
+        return self.note_id if lang == "id" else self.note_en
+
+
+def coverage(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
+             filters: dict[str, list[str]] | None = None) -> Coverage:
+    """Coverage of the complaints received in ``period`` (Ringkasan, Peringkat, Pelanggaran)."""
+    table = stage_coverage(con, period, as_of, policy, filters)
+    return Coverage(table=table, note_id=coverage_note(table, "id"), note_en=coverage_note(table, "en"))
+
+
+@dataclass(frozen=True)
 class Overview:
     league: League
     camat: League
@@ -65,6 +86,7 @@ class Overview:
     sentence_id: str
     sentence_en: str
     now: OpenNow | None = None  # the now lens at as_of (Lewat batas, at risk, the verifier's share)
+    coverage: Coverage | None = None  # how the period's stage times are known, with its sentence
 
 
 def _trend_window(period: Period) -> Period:
@@ -105,25 +127,25 @@ def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp
     for league in (opd, camat):  # each league on its own: ranks of two leagues do not compare
         b, w = best_and_worst(league.table[league.table["ranked"]], TOP_N)
         best[league.by], worst[league.by] = b.reset_index(drop=True), w.reset_index(drop=True)
-    clock = open_clock(con, as_of, policy)
-    now, before = open_now(clock), open_now(open_clock(con, period.previous_as_of(as_of), policy))
+    counts = open_counts(con, as_of, policy)
+    now, before = open_now(counts), open_now(open_counts(con, period.previous_as_of(as_of), policy))
     trend = on_time_trend(con, period, as_of, policy)
     return Overview(
         league=opd, camat=camat, kpis=tuple(kpis(opd, now, before)), best=best, worst=worst,
-        most_overdue=_most_overdue(con, clock), trend=trend, now=now,
+        most_overdue=_most_overdue(con, counts), trend=trend, now=now, coverage=coverage(con, period, as_of, policy),
         sentence_id=headline(opd, "id"), sentence_en=headline(opd, "en"),
     )
 
 
-def _most_overdue(con: duckdb.DuckDBPyConnection, clock: pd.DataFrame) -> pd.DataFrame:
+def _most_overdue(con: duckdb.DuckDBPyConnection, counts: pd.DataFrame) -> pd.DataFrame:
     """Units with stages open past their deadline now, most first (TOP_N): group, group_code,
     short, open_overdue."""
-    late = clock[(clock["state"].astype("str") == "open_overdue") & (clock["owner_kind"].astype("str") == "unit")]
+    late = counts[(counts["state"] == "open_overdue") & (counts["owner_kind"] == "unit")]
     code = late["unit_code"].fillna(late["unit"]).astype("str")
-    counts = (late.assign(group_code=code).groupby(["group_code"], sort=False)
-              .agg(group=("unit", "first"), open_overdue=("state", "size")).reset_index())
-    counts["short"] = counts["group_code"].map(short_names(con)).fillna(counts["group"])
-    top = counts.sort_values(["open_overdue", "group"], ascending=[False, True]).head(TOP_N)
+    per = (late.assign(group_code=code).groupby("group_code", sort=False)
+           .agg(group=("unit", "first"), open_overdue=("stages", "sum")).reset_index())
+    per["short"] = per["group_code"].map(short_names(con)).fillna(per["group"])
+    top = per.sort_values(["open_overdue", "group"], ascending=[False, True]).head(TOP_N)
     return top[["group", "group_code", "short", "open_overdue"]].reset_index(drop=True)
 
 

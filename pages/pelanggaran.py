@@ -10,7 +10,7 @@ from analytics import screens
 from analytics.metrics.registry import METRICS
 from ui import league_ui as lu
 from ui.downloads import download_pair
-from ui.fmt import fmt_int
+from ui.fmt import fmt_int, md_escape
 from ui.frame import page_frame, panel
 from ui.i18n import option_labels
 from ui.widgets import coded, period_picker, policy_selector, unit_selector
@@ -30,6 +30,9 @@ with panel(t("pelanggaran.list"), title=True):
     b = ctx.query(screens.breaches_for, period=period, as_of=ctx.as_of, policy=policy,
                   stage=None if stage == "semua" else stage, unit=unit, unit_scope=ctx.viewer.row_scope)
     st.caption(t("pelanggaran.policy", policy=policy.label))
+    gap = ctx.query(screens.coverage, period, ctx.as_of, policy).note(ctx.lang)
+    if gap:  # what is not listed here because its times are missing
+        st.warning(md_escape(gap), icon=":material/info:")
     if ctx.viewer.row_scope:
         st.caption(t("access.rows.own_only"))
     cards = st.grid(3, min_column_width=150)

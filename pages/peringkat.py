@@ -10,7 +10,7 @@ from analytics import screens
 from analytics.metrics.registry import METRICS
 from ui import league_ui as lu
 from ui.downloads import download_pair
-from ui.fmt import fmt_int, fmt_pct
+from ui.fmt import fmt_int, fmt_pct, md_escape
 from ui.frame import page_frame, panel
 from ui.i18n import option_labels
 from ui.widgets import coded, period_picker, policy_selector
@@ -52,16 +52,22 @@ with panel(t("peringkat.table"), title=True):
     st.caption(t("peringkat.rule", min=fmt_int(league.settings.min_decided, lang=ctx.lang),
                  formula=METRICS["on_time_rate"].description(ctx.lang), policy=league.policy_label))
     table = league.table
+    gap = ctx.query(screens.coverage, period, ctx.as_of, policy).note(ctx.lang)
+    if gap:  # units are unranked because times are missing, not because they are small
+        st.warning(md_escape(gap), icon=":material/info:")
     if table.empty:
         st.info(t("peringkat.empty"))
     else:
         st.caption(t("peringkat.tap_area" if by == "kecamatan" else "peringkat.tap"))
         show_league(table[table["ranked"]].reset_index(drop=True), f"league_{by}")
         small = table[~table["ranked"]].reset_index(drop=True)
-        if len(small):
+        # Without stage times nobody is ranked: then the list is not "small volume", the warning says why.
+        if len(small) and not (gap and not table["ranked"].any()):
             st.markdown(f"**{t('peringkat.small')}**")
             st.caption(t("peringkat.small_hint", n=fmt_int(len(small), lang=ctx.lang),
                          min=fmt_int(league.settings.min_decided, lang=ctx.lang)))
+            show_league(small, f"league_small_{by}")
+        elif len(small):
             show_league(small, f"league_small_{by}")
 
 if league is not None and not league.table.empty:

@@ -52,6 +52,8 @@ with panel(t("ringkasan.panel.sentence")):
         st.info(t("ringkasan.empty", period=period_label(picked, lang)), icon=":material/event_busy:")
         st.stop()
     st.markdown(f"**{md_escape(ov.sentence_id if lang == 'id' else ov.sentence_en)}**")
+    if ov.coverage and ov.coverage.note(lang):  # a rate that cannot be computed says why, never 100% or 0
+        st.warning(md_escape(ov.coverage.note(lang)), icon=":material/info:")
 
 with panel(t("ringkasan.panel.kpi")):
     cards = st.grid(2, min_column_width=140)

@@ -38,6 +38,7 @@ __all__ = [
     "clock_in_store",
     "due_clock",
     "open_clock",
+    "open_counts",
     "policy_calendar",
     "store_stage_clock",
 ]
@@ -211,21 +212,54 @@ def reach_days(policy: SlaPolicy) -> int:
     return int(longest_days * 7 / 5) + 1 + 21 + int(longest_hours // 24) + 1
 
 
+# The end of each stage (clock_sql spans): a complaint whose timed stages all ended by a moment has
+# nothing open then, so the now lens never clocks it.
+_STAGE_END = {"verifikasi": "coalesce(dispatched_at, verified_at)", "tindak_lanjut": "first_response_at",
+              "penyelesaian": "resolved_at"}
+
+
+def _open_source(as_of, policy, filters, unit_scope) -> tuple[str, dict[str, object]]:  # noqa: ANN001
+    """The complaints that can have a stage open at ``as_of``: received by then, with the end of
+    at least one stage the policy times missing or later (fixed SQL from _STAGE_END)."""
+    where, params = filter_clause(filters)
+    scope, scope_params = scope_clause(unit_scope)
+    params |= scope_params | {"t": pd.Timestamp(as_of).to_pydatetime()}
+    ends = [_STAGE_END[s] for s in STAGES if policy.stage(s) is not None] or ["received_at"]
+    still_open = "(" + " OR ".join(f"{e} IS NULL OR {e} > $t" for e in ends) + ")"
+    return "(SELECT rowid AS _row, * FROM complaints WHERE received_at <= $t AND " + still_open + where + scope + ")", params
+
+
 def open_clock(
     con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, policy: SlaPolicy,
     filters: dict[str, list[str]] | None = None, unit_scope: str | None = None,
 ) -> pd.DataFrame:
     """The "now" lens (docs/metrics.md, "Lenses"): every stage open at ``as_of`` that is past
     its deadline (open_overdue) or due by the next working day (at_risk), whatever the day its
-    complaint was received, the verifier's stages included. Only complaints with a stage still
-    open at ``as_of`` are clocked (every other one has all its end times by then)."""
-    where, params = filter_clause(filters)
-    scope, scope_params = scope_clause(unit_scope)
-    params |= scope_params | {"t": pd.Timestamp(as_of).to_pydatetime()}
-    still_open = ("(dispatched_at IS NULL OR dispatched_at > $t OR first_response_at IS NULL OR first_response_at > $t"
-                  " OR resolved_at IS NULL OR resolved_at > $t)")
-    src = ("(SELECT rowid AS _row, * FROM complaints WHERE received_at <= $t AND " + still_open + where + scope + ")")
+    complaint was received, the verifier's stages included, as clock rows (store_stage_clock)."""
+    src, params = _open_source(as_of, policy, filters, unit_scope)
     return store_stage_clock(con, src, params, policy, policy_calendar(policy), as_of, ("open_overdue", "at_risk"))
+
+
+def open_counts(
+    con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, policy: SlaPolicy,
+    filters: dict[str, list[str]] | None = None,
+) -> pd.DataFrame:
+    """open_clock counted in the store: owner_kind, unit, unit_code, state (open_overdue |
+    at_risk), stages. What Ringkasan needs, without the rows."""
+    src, params = _open_source(as_of, policy, filters, None)
+    columns = ["owner_kind", "unit", "unit_code", "state", "stages"]
+    with con.cursor() as cur:
+        setup = clock_sql.setup(cur, src, params, policy, policy_calendar(policy), as_of)
+        if not setup.has_rows:
+            return pd.DataFrame(columns=columns)
+        setup.register(cur)
+        clock = clock_sql.clock_sql(setup, src, ("unit", "unit_code"), states_only=True)
+        codes = f"{STATES.index('open_overdue')}, {STATES.index('at_risk')}"  # fixed codes, not input
+        sql = f"SELECT owner, unit, unit_code, state, count(*) AS stages FROM ({clock}) WHERE state IN ({codes}) GROUP BY ALL"
+        out = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).df()
+    out["owner_kind"] = [OWNER_KINDS[o] for o in out["owner"]]
+    out["state"] = [STATES[s] for s in out["state"]]
+    return out[columns]
 
 
 def due_clock(

@@ -49,12 +49,13 @@ class OpenNow:
     overdue_verifier: int
 
 
-def open_now(clock: pd.DataFrame) -> OpenNow:
-    """Counts of an open clock (clock.open_clock rows)."""
-    state = clock["state"].astype("str")
-    verifier = clock["owner_kind"].astype("str") == "verifikator"
-    return OpenNow(overdue=int((state == "open_overdue").sum()), at_risk=int((state == "at_risk").sum()),
-                   overdue_verifier=int(((state == "open_overdue") & verifier).sum()))
+def open_now(counts: pd.DataFrame) -> OpenNow:
+    """The totals of clock.open_counts (or of open_clock rows, one stage each)."""
+    n = counts["stages"] if "stages" in counts else pd.Series(1, index=counts.index)
+    state = counts["state"].astype("str")
+    verifier = counts["owner_kind"].astype("str") == "verifikator"
+    return OpenNow(overdue=int(n[state == "open_overdue"].sum()), at_risk=int(n[state == "at_risk"].sum()),
+                   overdue_verifier=int(n[(state == "open_overdue") & verifier].sum()))
 
 
 def kpis(league: League, now: OpenNow | None = None, before: OpenNow | None = None) -> list[Kpi]:
@@ -129,3 +130,39 @@ def headline(league: League, lang: str = "id", fmt_int=lambda n: f"{n:,}".replac
     if worst is not None:
         text += f" Most behind: {worst['group']}, {fmt_int(int(worst['_behind']))} complaints."
     return text
+
+
+# How each stage is named in the coverage sentence (id, en).
+_STAGE_WORDS = {
+    "verifikasi": ("verifikasi dan disposisi", "verification and dispatch"),
+    "tindak_lanjut": ("tindak lanjut", "follow-up"),
+    "penyelesaian": ("penyelesaian", "resolution"),
+}
+
+
+def coverage_note(coverage: pd.DataFrame, lang: str = "id", fmt_int=lambda n: f"{n:,}".replace(",", ".")) -> str:
+    """One plain sentence, or "", when stage times the policy needs are missing from the data
+    (coverage.stage_coverage counts): which stages cannot be judged, how many, and the fix. Never
+    a verdict: a stage without times is neither on time nor late."""
+    from analytics.metrics.coverage import unjudgeable
+
+    none = [(st, unjudgeable(coverage, st)) for st in coverage["stage"]]
+    none = [(st, n) for st, n in none if n > 0]
+    partly = coverage[(coverage["absent"] > 0) & (coverage["reported"] + coverage["estimated"] > 0)]
+    i = 0 if lang == "id" else 1
+    parts = []
+    if none:
+        names = " dan ".join(_STAGE_WORDS[st][0] for st, _ in none) if lang == "id" else " and ".join(
+            _STAGE_WORDS[st][1] for st, _ in none)
+        n = fmt_int(sum(n for _, n in none))
+        parts.append(
+            f"Data ini tidak memuat waktu {names}: {n} tahap tidak dapat dinilai tepat waktu atau terlambat. "
+            "Impor ekspor berikutnya setiap hari: Pantau membangun waktu tahap dari perubahan status antar-ekspor."
+            if lang == "id" else
+            f"This data has no {names} times: {n} stages cannot be judged on time or late. Import the next "
+            "exports daily: Pantau builds stage times from the status changes between exports.")
+    for r in partly.itertuples():
+        word = _STAGE_WORDS[r.stage][i]
+        parts.append(f"{fmt_int(int(r.absent))} tahap {word} tanpa waktu tidak dinilai." if lang == "id"
+                     else f"{fmt_int(int(r.absent))} {word} stages without times are not judged.")
+    return " ".join(parts)
