@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from analytics.metrics.breaches import BREACH_COLUMNS, breaches, breaches_for
-from analytics.metrics.clock import clock_in_store, open_clock, open_counts, policy_calendar
+from analytics.metrics.clock import STAGES, clock_in_store, due_clock, open_clock, open_counts, policy_calendar
 from analytics.metrics.coverage import stage_coverage
 from analytics.metrics.groups import check_grouping, store_group_metrics
 from analytics.metrics.league import League, league_for, league_rows, unit_leagues
@@ -35,10 +35,12 @@ from analytics.store.reads import (
     short_names,
     units_in_store,
 )
+from analytics.textfmt import round_half_up
 
 __all__ = [
     # one call per page
     "overview", "unit_view", "map_view", "weekly_review", "analysis_table", "on_time_trend", "coverage",
+    "headline_numbers", "Headline",
     "Overview", "UnitView", "MapView", "WeeklyReview", "Coverage",
     # shown as they are: Peringkat's league, Pelanggaran's breach list, pickers and counts
     "league_for", "league_rows", "breaches_for", "BREACH_COLUMNS", "short_names", "units_in_store",
@@ -285,3 +287,89 @@ def analysis_table(
     if regency.empty:  # no complaint matches the period and filters
         return pd.DataFrame()
     return groups
+
+
+# --- the headline as numbers: `python -m analytics summary`, the tests, the pages' cards ----------
+
+UNIT_STAGES = ("tindak_lanjut", "penyelesaian")  # what a unit answers for (the Ringkasan on-time card)
+
+
+@dataclass(frozen=True)
+class StageNumbers:
+    """One stage (or the unit stages together) in the due lens, with the now lens beside it."""
+
+    due: int  # stages whose deadline falls in the period
+    due_on_time: int
+    due_late: int  # ended late, or still open past the deadline
+    due_open: int  # not decided yet: the deadline is after the data moment
+    due_absent: int  # the status shows it reached, a time it needs is missing: not judged
+    overdue_now: int
+    at_risk_now: int
+
+    @property
+    def on_time_pct(self) -> float | None:
+        decided = self.due_on_time + self.due_late
+        return None if decided == 0 else round_half_up(100 * self.due_on_time / decided, 1)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The one machine-readable headline (docs/metrics.md, "Lenses"): the period's stages due,
+    the stages open now, the volume received, and how the stage times are known."""
+
+    as_of: pd.Timestamp
+    period: Period
+    policy: str
+    unit: str | None
+    received: int
+    units: StageNumbers  # the unit stages together: the Ringkasan on-time card
+    overdue_now: int  # every stage open past its deadline now, the verifier's included (Lewat batas)
+    at_risk_now: int
+    by_stage: dict[str, StageNumbers]
+    coverage: pd.DataFrame  # stage, reported, estimated, absent, not_started
+
+    def as_dict(self) -> dict[str, object]:
+        def numbers(n: StageNumbers) -> dict[str, object]:
+            return {"due": n.due, "due_on_time": n.due_on_time, "due_late": n.due_late, "due_open": n.due_open,
+                    "due_absent": n.due_absent, "on_time_pct": n.on_time_pct, "overdue_now": n.overdue_now,
+                    "at_risk_now": n.at_risk_now}
+
+        return {
+            "as_of": self.as_of.isoformat(), "from": self.period.start.isoformat(), "to": self.period.end.isoformat(),
+            "policy": self.policy, "lens": "due", "unit": self.unit, "received": self.received,
+            **{k: v for k, v in numbers(self.units).items() if k not in ("overdue_now", "at_risk_now")},
+            "overdue_now": self.overdue_now, "at_risk_now": self.at_risk_now,
+            "by_stage": {stage: numbers(n) for stage, n in self.by_stage.items()},
+            "coverage": {r["stage"]: {c: int(r[c]) for c in ("reported", "estimated", "absent", "not_started")}
+                         for r in self.coverage.to_dict("records")},
+        }
+
+
+def headline_numbers(
+    con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy, unit: str | None = None,
+) -> Headline:
+    """The headline of ``period`` judged at ``as_of``; ``unit`` (a unit code) limits it to that
+    unit's complaints (their verification included)."""
+    filters = {"unit_code": [unit]} if unit else None
+    bounds = period.utc_bounds(policy.timezone)
+    due = due_clock(con, bounds, as_of, policy, None, filters)
+    due = pd.DataFrame({"stage": due["stage"].astype("str"), "state": due["state"].astype("str")})
+    now = open_counts(con, as_of, policy, filters)
+
+    def numbers(stages: tuple[str, ...]) -> StageNumbers:
+        d = due[due["stage"].isin(stages)]["state"]
+        n = now[now["stage"].isin(stages)]
+        return StageNumbers(
+            due=len(d), due_on_time=int((d == "on_time").sum()), due_late=int(d.isin(["late", "open_overdue"]).sum()),
+            due_open=int(d.isin(["at_risk", "open"]).sum()), due_absent=int((d == "unknown").sum()),
+            overdue_now=int(n.loc[n["state"] == "open_overdue", "stages"].sum()),
+            at_risk_now=int(n.loc[n["state"] == "at_risk", "stages"].sum()))
+
+    timed = tuple(s for s in STAGES if policy.stage(s) is not None)
+    every = numbers(timed)
+    return Headline(
+        as_of=as_of, period=period, policy=policy.name, unit=unit,
+        received=count_received(con, *bounds, filters), units=numbers(UNIT_STAGES),
+        overdue_now=every.overdue_now, at_risk_now=every.at_risk_now,
+        by_stage={s: numbers((s,)) for s in timed}, coverage=stage_coverage(con, period, as_of, policy, filters),
+    )

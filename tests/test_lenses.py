@@ -146,3 +146,27 @@ def test_demo_this_week_and_last_week_are_not_all_well(demo_file):  # noqa: F811
             assert overdue == int((b["state"] == "open_overdue").sum()) > 0
     finally:
         c.close()
+
+
+def test_summary_command_gives_the_hand_numbers_and_the_cards(con, capsys, tmp_path):
+    import json
+
+    from analytics.cli import main as cli
+
+    db = con.execute("SELECT path FROM duckdb_databases() WHERE NOT internal").fetchall()[0][0]
+    assert cli.main(["summary", "--db", db, "--from", "2025-11-10", "--to", "2025-11-16", "--format", "json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["as_of"] == AS_OF.isoformat() and got["lens"] == "due"  # the data moment by default
+    assert (got["received"], got["due"], got["due_on_time"], got["due_late"], got["on_time_pct"]) == (3, 2, 1, 1, 50.0)
+    assert (got["overdue_now"], got["at_risk_now"]) == (2, 1)
+    v = got["by_stage"]["verifikasi"]
+    assert (v["due"], v["due_late"], v["on_time_pct"], v["overdue_now"]) == (1, 1, 0.0, 1)  # D
+    assert got["coverage"]["tindak_lanjut"]["absent"] == 0
+    # The same numbers as the Ringkasan cards for the same period.
+    ov = screens.overview(con, WEEK, AS_OF, POLICY)
+    card = {k.metric: k.value for k in ov.kpis}
+    assert got["on_time_pct"] == pytest.approx(100 * card["on_time_rate"])
+    assert got["overdue_now"] == card["open_overdue"] and got["received"] == card["complaints"]
+    assert cli.main(["summary", "--db", db, "--from", "2025-11-10", "--to", "2025-11-16"]) == 0
+    text = capsys.readouterr().out
+    assert "data per 20 Nov 2025 12.00 WIB" in text and "tepat waktu 50,0%" in text

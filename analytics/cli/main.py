@@ -45,12 +45,37 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--if-empty", action="store_true", help="only when the store has no complaints")
     d.add_argument("--clear", action="store_true", help="remove the demo data from the store")
 
-    from analytics.cli import audit, league, review
+    from analytics.cli import audit, league, review, summary
 
     league.add_commands(sub, _add_db)
+    summary.add_commands(sub, _add_db)
     review.add_commands(sub, _add_db)
     audit.add_commands(sub, _add_db)
     return parser
+
+
+def _coverage_note(con, lang: str) -> str:  # noqa: ANN001
+    """What the store's stage times allow (metrics.coverage), with the fix, after an import: a
+    "Laporan Ringkas" export alone cannot judge any follow-up, and the analyst should know now."""
+    from analytics.metrics.coverage import stage_coverage
+    from analytics.metrics.summary import coverage_note
+    from analytics.rules.periods import Period
+    from analytics.rules.policy import load_policy
+    from analytics.store import status
+
+    fresh = status.freshness(con)
+    if fresh.latest_received_at is None:
+        return ""
+    policy = load_policy(None)
+    first = con.execute("SELECT min(received_at) FROM complaints").fetchall()[0][0]
+    period = Period(_local_date(first, policy.timezone), _local_date(fresh.latest_received_at, policy.timezone))
+    return coverage_note(stage_coverage(con, period, fresh.latest_snapshot_at, policy), lang)
+
+
+def _local_date(ts, tz: str):  # noqa: ANN001, ANN202
+    import pandas as pd
+
+    return pd.Timestamp(ts).tz_convert(tz).date()
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -86,6 +111,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             reports.append(r)
             if not args.json:
                 print(format_report(r, args.lang))
+        if reports and not args.json:
+            note = _coverage_note(con, args.lang)
+            if note:
+                print(note)
     finally:
         con.close()
     if args.json:
@@ -131,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
             from analytics.cli import review
 
             return review.run(args)
+        if args.command == "summary":
+            from analytics.cli import summary
+
+            return summary.run(args)
         if args.command == "audit":
             from analytics.cli import audit
 

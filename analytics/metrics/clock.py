@@ -244,10 +244,10 @@ def open_counts(
     con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, policy: SlaPolicy,
     filters: dict[str, list[str]] | None = None,
 ) -> pd.DataFrame:
-    """open_clock counted in the store: owner_kind, unit, unit_code, state (open_overdue |
-    at_risk), stages. What Ringkasan needs, without the rows."""
+    """open_clock counted in the store: stage, owner_kind, unit, unit_code, state (open_overdue |
+    at_risk), stages. What Ringkasan and the summary need, without the rows."""
     src, params = _open_source(as_of, policy, filters, None)
-    columns = ["owner_kind", "unit", "unit_code", "state", "stages"]
+    columns = ["stage", "owner_kind", "unit", "unit_code", "state", "stages"]
     with con.cursor() as cur:
         setup = clock_sql.setup(cur, src, params, policy, policy_calendar(policy), as_of)
         if not setup.has_rows:
@@ -255,9 +255,11 @@ def open_counts(
         setup.register(cur)
         clock = clock_sql.clock_sql(setup, src, ("unit", "unit_code"), states_only=True)
         codes = f"{STATES.index('open_overdue')}, {STATES.index('at_risk')}"  # fixed codes, not input
-        sql = f"SELECT owner, unit, unit_code, state, count(*) AS stages FROM ({clock}) WHERE state IN ({codes}) GROUP BY ALL"
+        sql = (f"SELECT stage, owner, unit, unit_code, state, count(*) AS stages FROM ({clock}) "
+               f"WHERE state IN ({codes}) GROUP BY ALL")
         out = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).df()
     out["owner_kind"] = [OWNER_KINDS[o] for o in out["owner"]]
+    out["stage"] = [STAGES[k] for k in out["stage"]]
     out["state"] = [STATES[s] for s in out["state"]]
     return out[columns]
 

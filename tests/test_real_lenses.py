@@ -1,0 +1,69 @@
+"""The real SP4N-LAPOR! Kab. Bandung "Laporan Ringkas" export (2021-2024, taken 14 Nov 2025) read as
+a leader would: it has receipt times and statuses, no dispatch or follow-up times. Nothing in it
+can be judged on time or late, so nothing may read as "all well".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from analytics import screens
+from analytics.rules.periods import default_period
+from analytics.rules.policy import load_policy
+from analytics.store import status
+from tests.app_fixtures import clear_caches, open_page
+from tests.conftest import real_file
+
+pytestmark = pytest.mark.realdata
+POLICY = load_policy("sp4n-lapor")
+
+
+@pytest.fixture(scope="module")
+def bandung(tmp_path_factory):
+    from analytics.importers.ingest import import_file
+    from analytics.store import connect
+
+    path = tmp_path_factory.mktemp("bandung") / "pantau.duckdb"
+    con = connect(path)
+    import_file(con, real_file("sp4n-lapor-kab-bandung", "laporan_ringkas_kab_bandung_2021_2024.xlsx"))
+    con.close()
+    return path
+
+
+def test_opens_on_the_datas_last_30_days_with_coverage_not_a_rate(bandung):
+    con = duckdb.connect(str(bandung), read_only=True)
+    try:
+        fresh = status.freshness(con)
+        period = default_period(fresh.latest_snapshot_at, POLICY.timezone, None, None, fresh.latest_received_at)
+        assert period.end == date(2024, 12, 31)  # not the empty window ending 14 Nov 2025
+        head = screens.headline_numbers(con, period, fresh.latest_snapshot_at, POLICY)
+        follow = head.coverage.set_index("stage").loc["tindak_lanjut"]
+        assert follow["absent"] > 0 and follow["reported"] + follow["estimated"] == 0
+        assert head.units.on_time_pct is None  # never 100%, never 0%
+        ov = screens.overview(con, period, fresh.latest_snapshot_at, POLICY)
+        assert "tidak memuat waktu tindak lanjut" in ov.coverage.note("id")
+        assert next(k.value for k in ov.kpis if k.metric == "on_time_rate") is None
+    finally:
+        con.close()
+
+
+def test_ringkasan_and_peringkat_say_why_instead_of_all_well(bandung, monkeypatch, tmp_path):
+    users = tmp_path / "users.toml"
+    users.write_text("[access]\nallow_open = true\n", encoding="utf-8")
+    monkeypatch.setenv("PANTAU_DB", str(bandung))
+    monkeypatch.setenv("PANTAU_USERS", str(users))
+    clear_caches()
+    try:
+        for page in (None, "pages/peringkat.py"):
+            at = open_page(page)
+            assert not at.exception, at.exception
+            text = "\n".join(str(e.value) for kind in ("markdown", "caption", "info", "warning", "success")
+                             for e in getattr(at, kind))
+            assert "Bagus" not in text
+            assert "tidak memuat waktu tindak lanjut" in text, page
+            assert "Volume kecil" not in text, page
+    finally:
+        clear_caches()
