@@ -170,3 +170,23 @@ def test_summary_command_gives_the_hand_numbers_and_the_cards(con, capsys, tmp_p
     assert cli.main(["summary", "--db", db, "--from", "2025-11-10", "--to", "2025-11-16"]) == 0
     text = capsys.readouterr().out
     assert "data per 20 Nov 2025 12.00 WIB" in text and "tepat waktu 50,0%" in text
+
+
+def test_cli_tables_read_like_the_product(con, capsys):
+    """Local times without microseconds, words instead of codes, 1.234,5 numbers; --lang en."""
+    import re
+
+    from analytics.cli import main as cli
+
+    db = con.execute("SELECT path FROM duckdb_databases() WHERE NOT internal").fetchall()[0][0]
+    week = ["--from", "2025-11-10", "--to", "2025-11-16"]
+    assert cli.main(["league", "--db", db, *week]) == 0
+    text = capsys.readouterr().out
+    assert "per 20 Nov 2025 12.00 WIB" in text and "Tepat waktu (%)" in text and "50,0" in text
+    assert cli.main(["breaches", "--db", db, *week]) == 0
+    text = capsys.readouterr().out
+    assert "Batas waktu (WIB)" in text and "Lewat batas" in text and "Verifikator (Diskominfo)" in text
+    assert "open_overdue" not in text and not re.search(r"\d{2}:\d{2}:\d{2}\.\d+|\+00:00", text)
+    assert re.search(r"8 Okt 2025 23\.59", text)  # C's deadline, in WIB
+    assert cli.main(["league", "--db", db, *week, "--lang", "en"]) == 0
+    assert "On time (%)" in capsys.readouterr().out

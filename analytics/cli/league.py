@@ -24,6 +24,7 @@ def _common(p: argparse.ArgumentParser, add_db) -> None:  # noqa: ANN001
                    help="due: stages whose deadline falls in the period (default); received: complaints received in it")
     p.add_argument("--policy", help="SLA policy name (data/sla) or TOML file; default sp4n-lapor")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--lang", choices=["id", "en"], default="id", help="language of the printed table")
     add_db(p)
 
 
@@ -66,9 +67,50 @@ def _json_value(v: object) -> object:
     return v
 
 
-def emit(frame: pd.DataFrame, fmt: str, header: str = "", lens: str | None = None) -> None:
-    """Print ``frame`` as a table, CSV or JSON; with ``lens``, every JSON record and CSV row says
-    which lens produced it."""
+# Column headers of the printed tables that are not registry metrics (those use their label).
+_HEADERS = {
+    "unit": ("Unit", "Unit"), "unit_code": ("Kode", "Code"), "id": ("ID", "ID"), "source": ("Sumber", "Source"),
+    "stage": ("Tahap", "Stage"), "started_at": ("Mulai", "Started"), "deadline": ("Batas waktu", "Deadline"),
+    "ended_at": ("Selesai", "Ended"), "state": ("Keadaan", "State"), "working_days_over": ("Lewat (hk)", "Over (wd)"),
+    "on_time_pct": ("Tepat waktu (%)", "On time (%)"), "adjusted_on_time_pct": ("Disesuaikan (%)", "Adjusted (%)"),
+    "tier": ("Tier", "Tier"), "funnel": ("Funnel", "Funnel"), "week": ("Minggu", "Week"),
+}
+
+
+STAGE_WORDS = {"verifikasi": ("Verifikasi", "Verification"), "tindak_lanjut": ("Tindak lanjut", "Follow-up"),
+               "penyelesaian": ("Penyelesaian", "Resolution")}
+
+
+def readable(frame: pd.DataFrame, tz: str, lang: str = "id") -> pd.DataFrame:
+    """``frame`` as a person reads it in a terminal: headers in the language, local times without
+    microseconds (``13 Jun 2025 09.14``, the zone in the header), ``1.234,5`` numbers."""
+    from analytics.metrics.registry import METRICS
+    from analytics.textfmt import fmt_datetime, fmt_int, fmt_num, tz_label
+
+    i = 0 if lang == "id" else 1
+    out = {}
+    for col in frame.columns:
+        values = frame[col]
+        head = _HEADERS[col][i] if col in _HEADERS else (METRICS[col].label(lang) if col in METRICS else col)
+        if col == "state":  # the registry's words, never a raw code
+            out[head] = [METRICS[v].label(lang) if v in METRICS else str(v) for v in values]
+        elif col == "stage":
+            out[head] = [STAGE_WORDS.get(str(v), (str(v), str(v)))[i] for v in values]
+        elif isinstance(values.dtype, pd.DatetimeTZDtype):
+            out[f"{head} ({tz_label(tz)})"] = [fmt_datetime(v, tz, lang=lang, zone=False) for v in values]
+        elif col.endswith("_pct") or col.endswith("_days") or col == "score":
+            out[head] = [fmt_num(v, 1, lang=lang) for v in values]
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            out[head] = [fmt_int(v, lang=lang) for v in values]
+        else:
+            out[head] = values.astype("object").where(values.notna(), "–")
+    return pd.DataFrame(out)
+
+
+def emit(frame: pd.DataFrame, fmt: str, header: str = "", lens: str | None = None, tz: str | None = None,
+         lang: str = "id") -> None:
+    """Print ``frame`` as a table (readable, with ``tz`` for times), CSV or JSON; with ``lens``,
+    every JSON record and CSV row says which lens produced it."""
     if lens is not None and fmt != "table":
         frame = frame.assign(lens=lens)
     if fmt == "json":
@@ -83,9 +125,10 @@ def emit(frame: pd.DataFrame, fmt: str, header: str = "", lens: str | None = Non
     else:
         if header:
             print(header)
+        shown = readable(frame, tz, lang) if tz else frame
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250,
                                "display.max_colwidth", 48):
-            print(frame.to_string(index=False, na_rep=""))
+            print(shown.to_string(index=False, na_rep=""))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
     from analytics.metrics.league import league_for, league_rows
     from analytics.rules.periods import default_period
     from analytics.rules.policy import load_policy
+    from analytics.textfmt import fmt_datetime
 
     policy = load_policy(args.policy)
     con = store.connect(config.db_path(args.db), read_only=True)
@@ -106,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
             league = league_for(con, by=args.by, period=period, as_of=as_of, policy=policy, lens=args.lens)
             header = (
                 f"Peringkat {args.by} | periode {period.start}..{period.end} ({lens_words}) | "
-                f"per {as_of.tz_convert(policy.timezone)} | kebijakan {policy.name} | "
+                f"per {fmt_datetime(as_of, policy.timezone)} | kebijakan {policy.name} | "
                 f"minimal {league.settings.min_decided} tahap terukur untuk diperingkat"
             )
             rows = league_rows(league)
@@ -115,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"Tidak ada unit dengan aduan masuk atau tahap jatuh tempo pada {period.start}..{period.end}. "
                       "Pilih periode lain dengan --from/--to.")
             else:
-                emit(rows, args.format, header, lens=args.lens)
+                emit(rows, args.format, header, lens=args.lens, tz=policy.timezone, lang=args.lang)
         else:
             b = breaches_for(con, period=period, as_of=as_of, policy=policy, stage=args.stage, by=args.by,
                              unit=args.unit, lens=args.lens)
@@ -123,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
 
             header = (f"Pelanggaran SLA | periode {period.start}..{period.end} ({lens_words}) | "
                       f"kebijakan {policy.name} | {len(b)} tahap")
-            emit(b[list(BREACH_COLUMNS)], args.format, header, lens=args.lens)
+            emit(b[list(BREACH_COLUMNS)], args.format, header, lens=args.lens, tz=policy.timezone, lang=args.lang)
     finally:
         con.close()
     return 0

@@ -7,9 +7,7 @@ import argparse
 import json
 
 from analytics import config, store
-
-STAGE_WORDS = {"verifikasi": ("Verifikasi", "Verification"), "tindak_lanjut": ("Tindak lanjut", "Follow-up"),
-               "penyelesaian": ("Penyelesaian", "Resolution")}
+from analytics.cli.league import STAGE_WORDS
 
 
 def add_commands(sub, add_db) -> None:  # noqa: ANN001 - argparse internals
