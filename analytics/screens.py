@@ -242,6 +242,13 @@ class WeeklyReview:
     movers_down: pd.DataFrame
     new_breaches: pd.DataFrame  # stages whose deadline fell in the week and were missed
     oldest_open: pd.DataFrame  # the OLDEST_N oldest open unit stages
+    now: OpenNow | None = None  # the now lens at the review's moment (Lewat batas)
+    now_before: OpenNow | None = None  # the same a week earlier
+
+    @property
+    def kpis(self) -> list[Kpi]:
+        """The week's headline figures: rates of the stages due in the week, Lewat batas now."""
+        return kpis(self.opd, self.now, self.now_before)
 
 
 def weekly_review(
@@ -271,8 +278,10 @@ def weekly_review(
     open_unit = clock[(clock["owner_kind"] == "unit") & clock["ended_at"].isna() & clock["started_at"].notna()
                       & clock["state"].astype("str").isin(["open", "at_risk", "open_overdue"])]
     oldest = open_unit.sort_values("started_at", kind="stable").head(OLDEST_N).reset_index(drop=True)
+    now, before = open_now(open_counts(con, at, policy)), open_now(open_counts(con, period.previous_as_of(at), policy))
     return WeeklyReview(week=week.upper(), period=period, opd=opd, camat=camat, movers_up=up.reset_index(drop=True),
-                        movers_down=down.reset_index(drop=True), new_breaches=new, oldest_open=oldest)
+                        movers_down=down.reset_index(drop=True), new_breaches=new, oldest_open=oldest, now=now,
+                        now_before=before)
 
 
 def analysis_table(

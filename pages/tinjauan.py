@@ -51,7 +51,7 @@ if lu.complaints_in(review.opd, review.camat) == 0:
 
 with panel(t("tinjauan.kpis"), title=True):
     cards = st.grid(2, min_column_width=140)
-    for name, value, delta, colour, arrow in lu.kpi_cards(review.opd.regency, review.opd.previous_regency, ctx.lang):
+    for name, value, delta, colour, arrow in lu.kpi_cards(review.kpis, ctx.lang):
         cards.metric(name, value, delta, delta_color=colour, delta_arrow=arrow)
     st.caption(t("tinjauan.kpis.about"))
 

@@ -95,14 +95,16 @@ def test_weeks():
 
 
 def test_kpi_cards():
-    now = pd.Series({"complaints": 120, "on_time_rate": 0.9, "open_overdue": 4, "median_response_days": 1.5})
-    before = pd.Series({"complaints": 100, "on_time_rate": 0.85, "open_overdue": 6, "median_response_days": float("nan")})
-    cards = lu.kpi_cards(now, before, "id")
+    from analytics.metrics.summary import Kpi
+
+    now = {"complaints": 120, "on_time_rate": 0.9, "open_overdue": 4, "median_response_days": 1.5}
+    before = {"complaints": 100, "on_time_rate": 0.85, "open_overdue": 6, "median_response_days": None}
+    cards = lu.kpi_cards([Kpi(m, now[m], before[m]) for m in now], "id")
     assert cards[0] == ("Aduan", "120", "+20", "off", "auto")
     assert cards[1] == ("Tepat waktu (%)", "90,0%", "+5,0 poin", "normal", "auto")
     assert cards[2] == ("Lewat batas", "4", "-2", "inverse", "auto")
     assert cards[3][2:] == ("–", "inverse", "off")
-    same = lu.kpi_cards(now, now, "id")
+    same = lu.kpi_cards([Kpi(m, now[m], now[m]) for m in now], "id")
     assert same[1][2:] == ("0,0 poin", "normal", "off")
 
 

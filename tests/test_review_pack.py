@@ -97,11 +97,16 @@ def test_workbook_league_equals_league_cli(capsys, demo_store, pack_dir, by):
 def test_workbook_breaches_equal_breaches_cli(capsys, demo_store, pack_dir):
     expected = _cli_json(capsys, "breaches", "--from", MONDAY, "--to", SUNDAY, "--as-of", WEEK_END,
                          "--db", str(demo_store))
+    from analytics.metrics.registry import METRICS
+    from analytics.review.workbook import STAGE_WORDS
+
     got = _sheet(pack_dir, "Pelanggaran")
     assert len(got) == len(expected)
     for want, row in zip(expected, got):
+        # Words in the workbook, codes in the CLI's JSON: the same stage and state.
         assert (row["ID aduan"], row["Tahap"], row["Status SLA"], row["Hari kerja lewat"]) == (
-            want["id"], want["stage"], want["state"], want["working_days_over"])
+            want["id"], STAGE_WORDS[want["stage"]], METRICS[want["state"]].label_id, want["working_days_over"])
+        assert row["Unit"] == want["unit"]  # the verifier owns verification stages in both
         local = pd.Timestamp(want["deadline"]).tz_convert("Asia/Jakarta").tz_localize(None).floor("s")
         assert pd.Timestamp(row["Batas waktu (WIB)"]) == local
 
@@ -135,10 +140,14 @@ def test_pdf_headline_figures(capsys, demo_store, pdf_text):
         rows += _cli_json(capsys, "league", "--by", by, "--from", MONDAY, "--to", SUNDAY, "--as-of", WEEK_END,
                           "--db", str(demo_store))
     on_time, decided = sum(r["on_time"] for r in rows), sum(r["decided"] for r in rows)
-    overdue = sum(r["open_overdue"] for r in rows)
+    # Lewat batas is the now lens at the pack's moment: the summary command's overdue_now.
+    assert cli.main(["summary", "--from", MONDAY, "--to", SUNDAY, "--as-of", WEEK_END, "--db", str(demo_store),
+                     "--format", "json"]) == 0
+    head = json.loads(capsys.readouterr().out)
     assert re.search(rf"^Aduan {n} ", pdf_text, re.M)
     assert re.search(rf"^Tepat waktu \(%\) {_id(100 * on_time / decided)}% ", pdf_text, re.M)
-    assert re.search(rf"^Lewat batas {overdue} ", pdf_text, re.M)
+    assert head["on_time_pct"] == pytest.approx(round(100 * on_time / decided, 1))
+    assert re.search(rf"^Lewat batas {head['overdue_now']} ", pdf_text, re.M)
 
 
 def test_new_breaches_and_unit_digest_equal_breaches_cli(capsys, demo_store, pack_dir, pdf_text):

@@ -27,7 +27,6 @@ LEAGUE_METRICS = ("rank", "short", "tier", "score", "on_time_rate", "adjusted_on
 PHONE_COLUMNS = 5
 STAGES = ("semua", "verifikasi", "tindak_lanjut", "penyelesaian")
 BREACH_STATES = ("open_overdue", "at_risk", "late")
-KPI_METRICS = ("complaints", "on_time_rate", "open_overdue", "median_response_days")
 
 
 def label(name: str, lang: str) -> str:
@@ -226,21 +225,21 @@ def complaints_in(*leagues) -> int:
     return sum(int(v) for v in n if not is_missing(v))
 
 
-def kpi_cards(regency: pd.Series, previous: pd.Series, lang: str) -> list[tuple[str, str, str, str]]:
-    """(label, value, change, delta_color, delta_arrow) for the headline KPIs, this period
-    against the last; no arrow when the change rounds to zero or is unknown."""
+def kpi_cards(kpis, lang: str) -> list[tuple[str, str, str, str, str]]:  # noqa: ANN001 - list[Kpi]
+    """(label, value, change, delta_color, delta_arrow) for the headline KPIs (screens'
+    WeeklyReview.kpis: rates due in the week, Lewat batas now), this period against the last; no
+    arrow when the change rounds to zero or is unknown."""
     out = []
-    for name in KPI_METRICS:
-        m = METRICS[name]
-        now, before = regency.get(name), previous.get(name)
-        diff = None if is_missing(now) or is_missing(before) else float(now) - float(before)
+    for k in kpis:
+        m = METRICS[k.metric]
+        diff = k.change
         if m.unit == "pct":
             delta = fmt_delta(diff, kind="points", lang=lang)
         else:
             delta = fmt_delta(diff, 1 if m.unit == "days" else 0, kind="number", lang=lang)
         colour = "off" if m.higher_is_better is None else ("normal" if m.higher_is_better else "inverse")
         arrow = "auto" if delta.startswith(("+", "-")) else "off"
-        out.append((m.label(lang), metric_text(name, now, lang), delta, colour, arrow))
+        out.append((m.label(lang), metric_text(k.metric, k.value, lang), delta, colour, arrow))
     return out
 
 

@@ -149,8 +149,8 @@ def unit_digest(pack: ReviewPack, code: str, name: str) -> str:
             lines.append(f"Catatan: {v.iloc[0]['text']}")
     mine = pack.open_stages[(pack.open_stages["unit_code"] == code) | (pack.open_stages["unit"] == name)]
     over, risk = mine[mine["state"] == "open_overdue"], mine[mine["state"] == "at_risk"]
-    since = fmt_date(pack.window.start)
-    lines += ["", f"*Aduan terbuka lewat batas* ({fmt_int(len(over))}, diterima sejak {since})"]
+    lines += ["", f"*Aduan terbuka lewat batas* ({fmt_int(len(over))}, per {data_moment(pack)}, "
+                  "apa pun tanggal masuknya)"]
     lines += [f"- {r.id} · {STAGE_LABELS.get(r.stage, r.stage)} · lewat {fmt_int(r.working_days_over)} hari kerja"
               for r in over.head(LIST_MAX).itertuples()] or ["- Tidak ada."]
     if len(over) > LIST_MAX:

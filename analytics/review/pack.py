@@ -20,7 +20,7 @@ import pandas as pd
 from analytics import screens, store
 from analytics.metrics.breaches import breaches_for
 from analytics.metrics.league import league_rows
-from analytics.metrics.summary import Kpi, kpis
+from analytics.metrics.summary import Kpi
 from analytics.review import commitments as cm
 from analytics.review.verdict import verdicts
 from analytics.rules.periods import Period, iso_week
@@ -56,7 +56,7 @@ class ReviewPack:
     opd_rows: pd.DataFrame  # league.league_rows(review.opd): the league CLI's rows
     camat_rows: pd.DataFrame
     breaches: pd.DataFrame  # breaches_for(the week): the breaches CLI's rows (BREACH_COLUMNS + context)
-    open_stages: pd.DataFrame  # open_overdue / at_risk unit stages over the review window, per unit
+    open_stages: pd.DataFrame  # unit stages open past their deadline or at risk at the data moment (now lens)
     complaints: pd.DataFrame  # COMPLAINT_COLUMNS of the week's complaints
     trend: pd.DataFrame  # screens.on_time_trend: week, complaints, decided, on_time, on_time_rate
     verdicts: pd.DataFrame  # verdict.verdicts: kind, unit, unit_code, short, level, text
@@ -135,12 +135,12 @@ def assemble(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, pol
     shorts = short_names(con)
     units = cm.known_units(con)
     opd_rows, camat_rows = league_rows(review.opd), league_rows(review.camat)
-    rate = next(k.value for k in kpis(review.opd) if k.metric == "on_time_rate")
+    rate = next(k.value for k in review.kpis if k.metric == "on_time_rate")
     regency_pct = None if rate is None else round_half_up(100 * rate, 1)
     pack = ReviewPack(
         week=review.week, period=period, as_of=as_of, judged_at=at, region_name=region_name,
         is_demo=store.get_meta(con, "is_demo") == "1", tz=tz, policy=policy.name, policy_label=policy.label,
-        min_decided=review.opd.settings.min_decided, review=review, kpis=tuple(kpis(review.opd)),
+        min_decided=review.opd.settings.min_decided, review=review, kpis=tuple(review.kpis),
         opd_rows=opd_rows, camat_rows=camat_rows,
         breaches=breaches_for(con, period=period, as_of=at, policy=policy),
         open_stages=open_b, complaints=week_complaints[list(COMPLAINT_COLUMNS)].reset_index(drop=True),

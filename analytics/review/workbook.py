@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from analytics.metrics.breaches import BREACH_COLUMNS
+from analytics.metrics.groups_sql import VERIFIER_LABEL
 from analytics.metrics.league import LEAGUE_COLUMNS
 from analytics.metrics.registry import METRICS
 from analytics.review.pack import ReviewPack, data_moment, week_title
@@ -102,6 +103,21 @@ def _summary(wb: Workbook, pack: ReviewPack) -> None:
     ws.column_dimensions["B"].width = 60
 
 
+# Stage names as the PDF and the dashboard write them; states are the registry's labels.
+STAGE_WORDS = {"verifikasi": "Verifikasi", "tindak_lanjut": "Tindak lanjut", "penyelesaian": "Penyelesaian"}
+
+
+def readable_breaches(frame: pd.DataFrame) -> pd.DataFrame:
+    """Breach rows as the sheets show them: the verifier owns verification stages (never the unit
+    the complaint went to), stages and states in words, never raw codes."""
+    out = frame.copy()
+    if "owner_kind" in out:
+        out["unit"] = out["unit"].where(out["owner_kind"].astype("str") == "unit", VERIFIER_LABEL)
+    out["stage"] = [STAGE_WORDS.get(str(v), str(v)) for v in out["stage"]]
+    out["state"] = [METRICS[str(v)].label_id if str(v) in METRICS else str(v) for v in out["state"]]
+    return out
+
+
 def workbook_bytes(pack: ReviewPack) -> bytes:
     wb = Workbook()
     _summary(wb, pack)
@@ -112,9 +128,10 @@ def workbook_bytes(pack: ReviewPack) -> bytes:
         frame = rows.assign(verdict=rows["unit"].map(notes))
         _sheet(wb, title, frame, {**league_headers, "verdict": "Catatan"}, pack.tz)
     b = {c: BREACH_HEADERS[c] for c in BREACH_COLUMNS}
-    _sheet(wb, SHEETS[3], pack.breaches, b, pack.tz,
-           note=f"Tahap terlambat, lewat batas atau hampir jatuh tempo dari aduan yang diterima {week_title(pack.period)}.")
-    new = pack.review.new_breaches.rename(columns={"source_id": "id"})
+    _sheet(wb, SHEETS[3], readable_breaches(pack.breaches), b, pack.tz,
+           note=f"Tahap yang lewat batas atau hampir jatuh tempo per {data_moment(pack)} (apa pun tanggal masuknya), "
+                f"dan tahap yang jatuh tempo pada {week_title(pack.period)} lalu selesai terlambat.")
+    new = readable_breaches(pack.review.new_breaches.rename(columns={"source_id": "id"}))
     _sheet(wb, SHEETS[4], new, {c: BREACH_HEADERS[c] for c in ("id", "source", "stage", "unit", "deadline", "state",
                                                               "working_days_over")},
            pack.tz, note="Tahap yang batas waktunya jatuh pada minggu ini dan terlewati.")
