@@ -38,6 +38,7 @@ with panel(t("pelanggaran.list"), title=True):
     cards = st.grid(3, min_column_width=150)
     for state, n in lu.state_counts(b).items():
         cards.metric(METRICS[state].label(ctx.lang), fmt_int(n, lang=ctx.lang), help=METRICS[state].description(ctx.lang))
+    st.caption(t("pelanggaran.lenses", moment=ctx.fmt_datetime(ctx.as_of)))
     if b.empty:
         st.info(t("pelanggaran.empty"))
     else:

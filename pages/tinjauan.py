@@ -53,7 +53,7 @@ with panel(t("tinjauan.kpis"), title=True):
     cards = st.grid(2, min_column_width=140)
     for name, value, delta, colour, arrow in lu.kpi_cards(review.kpis, ctx.lang):
         cards.metric(name, value, delta, delta_color=colour, delta_arrow=arrow)
-    st.caption(t("tinjauan.kpis.about"))
+    st.caption(t("tinjauan.kpis.about", moment=ctx.fmt_datetime(review.opd.as_of)))
 
 with panel(t("tinjauan.movers"), title=True):
     if review.movers_up.empty and review.movers_down.empty:

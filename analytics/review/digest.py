@@ -92,7 +92,8 @@ def bupati_digest(pack: ReviewPack) -> str:
     """The regency in one message: headline figures, three worst and three most improved units,
     new breaches and commitments."""
     lines = _header(pack, "Tinjauan Kinerja Pengaduan")
-    lines += ["", "*Angka utama*: aduan yang masuk minggu ini, dinilai per akhir minggu (dibanding minggu lalu)"]
+    lines += ["", "*Angka utama* (dibanding minggu lalu): tepat waktu = tahap yang jatuh tempo minggu ini; "
+                  f"lewat batas = tahap terbuka melewati batas per {data_moment(pack)}"]
     lines += [f"- {kpi_line(k.metric, k.value, k.previous)}" for k in pack.kpis]
     lines += ["", f"*{WORST_N} unit terlemah* (skor terendah)"]
     worst = worst_units(pack)

@@ -206,16 +206,19 @@ def story(pack: ReviewPack) -> list:
            + (" Data demo (sintetis)." if pack.is_demo else ""), SMALL),
         Spacer(1, 4),
         _kpis(pack),
+        _p("Aduan: yang masuk minggu ini. Tepat waktu: tahap yang jatuh tempo minggu ini, dinilai pada akhir "
+           f"minggu. Lewat batas: tahap yang masih terbuka melewati batas per {data_moment(pack)}, apa pun "
+           "minggu masuknya; milik verifikator termasuk.", SMALL),
         Spacer(1, 6),
         trend_chart(pack.trend),
-        _p("Setiap minggu dinilai pada akhir minggu yang ditinjau; pada minggu terakhir banyak tahap belum jatuh "
-           "tempo, sehingga persentasenya bisa masih berubah.", SMALL),
+        _p("Tepat waktu per minggu jatuh tempo, dinilai pada akhir minggu yang ditinjau; minggu yang belum "
+           "selesai masih sementara.", SMALL),
         _p("Peringkat OPD", H2), *_league(pack, pack.opd_rows),
         _p("Peringkat camat", H2), *_league(pack, pack.camat_rows),
         _p("Catatan per unit", H2), _verdicts(pack),
         _p("Pelanggaran baru minggu ini", H2),
-        _p("Tahap yang batas waktunya jatuh minggu ini dan terlewati, dari aduan yang masuk sampai 90 hari "
-           "sebelumnya. Angka utama di atas hanya menilai aduan yang masuk minggu ini.", SMALL),
+        _p("Tahap yang batas waktunya jatuh minggu ini dan terlewati, milik unit maupun verifikator, dari aduan "
+           "yang masuk sampai 90 hari sebelumnya.", SMALL),
         *_new_breaches(pack),
         KeepTogether([_p("Sepuluh aduan terbuka tertua", H2), *_oldest(pack)]),
         KeepTogether([_p("Komitmen", H2), *_commitments(pack)]),
