@@ -190,3 +190,20 @@ def test_cli_tables_read_like_the_product(con, capsys):
     assert re.search(r"8 Okt 2025 23\.59", text)  # C's deadline, in WIB
     assert cli.main(["league", "--db", db, *week, "--lang", "en"]) == 0
     assert "On time (%)" in capsys.readouterr().out
+
+
+def test_unit_travels_as_a_code_below_the_cli(con, capsys):
+    import json
+
+    from analytics.cli import main as cli
+
+    db = con.execute("SELECT path FROM duckdb_databases() WHERE NOT internal").fetchall()[0][0]
+    name = con.execute("SELECT unit FROM complaints WHERE unit_code = 'DISHUB' LIMIT 1").fetchall()[0][0]
+    ids = []
+    for unit in ("DISHUB", name):
+        assert cli.main(["breaches", "--db", db, "--unit", unit, "--format", "json"]) == 0
+        ids.append(sorted(r["id"] for r in json.loads(capsys.readouterr().out)))
+    assert ids[0] == ids[1] == ["C"]  # D is the verifier's, not Dishub's
+    assert breaches_for(con, period=WEEK, as_of=AS_OF, policy=POLICY, unit=name).empty  # below the CLI: codes
+    assert cli.main(["breaches", "--db", db, "--unit", "Dinas Entah"]) == 2
+    assert "Dinas Entah" in capsys.readouterr().err

@@ -35,7 +35,7 @@ def add_commands(sub, add_db) -> None:  # noqa: ANN001 - argparse internals
     b = sub.add_parser("breaches", help="late, open-overdue and at-risk complaint stages")
     b.add_argument("--stage", choices=["verifikasi", "tindak_lanjut", "penyelesaian"])
     b.add_argument("--by", choices=["opd", "camat", "verifikator"])
-    b.add_argument("--unit", help="one unit, by name or code")
+    b.add_argument("--unit", help="one unit, by code or name (a name is turned into its code)")
     _common(b, add_db)
 
 
@@ -51,6 +51,19 @@ def data_moment(con, value: str | None, tz: str) -> pd.Timestamp:  # noqa: ANN00
     if latest is None:
         raise ValueError("the store has no complaints yet: import an export (or run the demo) first")
     return latest
+
+
+def unit_code(con, unit: str | None) -> str | None:  # noqa: ANN001
+    """The code a unit travels as below the CLI: ``--unit`` may be a code or a name."""
+    from analytics.store.reads import find_unit
+
+    if not unit:
+        return None
+    found = find_unit(con, unit)
+    if found is None:
+        raise ValueError(f"unit {unit!r} not found in the store")
+    name, code, _ = found
+    return code or name
 
 
 def _json_value(v: object) -> object:
@@ -162,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
                 emit(rows, args.format, header, lens=args.lens, tz=policy.timezone, lang=args.lang)
         else:
             b = breaches_for(con, period=period, as_of=as_of, policy=policy, stage=args.stage, by=args.by,
-                             unit=args.unit, lens=args.lens)
+                             unit=unit_code(con, args.unit), lens=args.lens)
             from analytics.metrics.breaches import BREACH_COLUMNS
 
             header = (f"Pelanggaran SLA | periode {period.start}..{period.end} ({lens_words}) | "

@@ -36,8 +36,9 @@ def breaches_for(
     its deadline or at risk **now** (at ``as_of``, whatever its receipt date: the period does not
     apply to them), and the stages that fell due in ``period`` and ended late. Under "received"
     it is the late, open-overdue and at-risk stages of the complaints received in ``period``.
-    ``by`` limits to "opd" / "camat" units or the "verifikator" stage; ``unit`` to one unit
-    (name or code). ``unit_scope`` (a unit viewer's own unit code) limits the rows in SQL, before
+    ``by`` limits to "opd" / "camat" units or the "verifikator" stage; ``unit`` to one unit's own
+    stages (not the verification of its complaints), by its code (store.reads.units_in_store: the
+    name for a unit without a registry code). ``unit_scope`` (a unit viewer's own unit code) limits the rows in SQL, before
     anything is computed: these are complaint rows."""
     check_lens(lens)
     bounds = period.utc_bounds(policy.timezone)
@@ -55,8 +56,8 @@ def breaches_for(
     elif by in ("opd", "camat"):
         is_camat = b["unit_kind"].astype("str") == "camat"
         b = b[(b["owner_kind"] == "unit") & (is_camat if by == "camat" else ~is_camat)]
-    if unit:
-        b = b[(b["unit"] == unit) | (b["unit_code"] == unit)]
+    if unit:  # the unit's own stages, by its code (the name for a unit without a registry code)
+        b = b[(b["owner_kind"] == "unit") & (b["unit_code"].fillna(b["unit"]).astype("str") == unit)]
     b = b.rename(columns={"source_id": "id"}).reset_index(drop=True)
     b["working_days_over"] = b["working_days_over"].round(0).astype("int64")
     b["unit"] = b["unit"].where(b["owner_kind"] == "unit", VERIFIER_LABEL)
