@@ -53,6 +53,16 @@ def data_moment(con, value: str | None, tz: str) -> pd.Timestamp:  # noqa: ANN00
     return latest
 
 
+def moment_and_period(con, args: argparse.Namespace, tz: str):  # noqa: ANN001, ANN201
+    """(as_of, period) from --as-of/--from/--to: the data moment, and the 30 days ending on the
+    data's last day, unless given."""
+    from analytics.rules.periods import default_period
+    from analytics.store import status
+
+    as_of = data_moment(con, args.as_of, tz)
+    return as_of, default_period(as_of, tz, args.start, args.end, status.freshness(con).latest_received_at)
+
+
 def unit_code(con, unit: str | None) -> str | None:  # noqa: ANN001
     """The code a unit travels as below the CLI: ``--unit`` may be a code or a name."""
     from analytics.store.reads import find_unit
@@ -147,17 +157,13 @@ def emit(frame: pd.DataFrame, fmt: str, header: str = "", lens: str | None = Non
 def run(args: argparse.Namespace) -> int:
     from analytics.metrics.breaches import breaches_for
     from analytics.metrics.league import league_for, league_rows
-    from analytics.rules.periods import default_period
     from analytics.rules.policy import load_policy
     from analytics.textfmt import fmt_datetime
 
     policy = load_policy(args.policy)
     con = store.connect(config.db_path(args.db), read_only=True)
     try:
-        from analytics.store import status
-
-        as_of = data_moment(con, args.as_of, policy.timezone)
-        period = default_period(as_of, policy.timezone, args.start, args.end, status.freshness(con).latest_received_at)
+        as_of, period = moment_and_period(con, args, policy.timezone)
         lens_words = {"due": "jatuh tempo dalam periode", "received": "masuk dalam periode"}[args.lens]
         if args.command == "league":
             league = league_for(con, by=args.by, period=period, as_of=as_of, policy=policy, lens=args.lens)

@@ -24,16 +24,13 @@ def add_commands(sub, add_db) -> None:  # noqa: ANN001 - argparse internals
 
 def run(args: argparse.Namespace) -> int:
     from analytics import screens
-    from analytics.cli.league import data_moment
-    from analytics.rules.periods import default_period
+    from analytics.cli.league import moment_and_period
     from analytics.rules.policy import load_policy
-    from analytics.store import status
 
     policy = load_policy(args.policy)
     con = store.connect(config.db_path(args.db), read_only=True)
     try:
-        as_of = data_moment(con, args.as_of, policy.timezone)
-        period = default_period(as_of, policy.timezone, args.start, args.end, status.freshness(con).latest_received_at)
+        as_of, period = moment_and_period(con, args, policy.timezone)
         head = screens.headline_numbers(con, period, as_of, policy, unit=args.unit)
     finally:
         con.close()
