@@ -97,6 +97,7 @@ _HEADERS = {
     "ended_at": ("Selesai", "Ended"), "state": ("Keadaan", "State"), "working_days_over": ("Lewat (hk)", "Over (wd)"),
     "on_time_pct": ("Tepat waktu (%)", "On time (%)"), "adjusted_on_time_pct": ("Disesuaikan (%)", "Adjusted (%)"),
     "tier": ("Tier", "Tier"), "funnel": ("Funnel", "Funnel"), "week": ("Minggu", "Week"),
+    "open": ("Berjalan", "Open"), "completion_pct": ("Selesai (%)", "Completed (%)"),
 }
 
 
@@ -121,7 +122,7 @@ def readable(frame: pd.DataFrame, tz: str, lang: str = "id") -> pd.DataFrame:
             out[head] = [STAGE_WORDS.get(str(v), (str(v), str(v)))[i] for v in values]
         elif isinstance(values.dtype, pd.DatetimeTZDtype):
             out[f"{head} ({tz_label(tz)})"] = [fmt_datetime(v, tz, lang=lang, zone=False) for v in values]
-        elif col.endswith("_pct") or col.endswith("_days") or col == "score":
+        elif col.endswith("_pct") or (col in METRICS and METRICS[col].unit in ("days", "score", "rating")):
             out[head] = [fmt_num(v, 1, lang=lang) for v in values]
         elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             out[head] = [fmt_int(v, lang=lang) for v in values]

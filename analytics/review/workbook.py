@@ -29,6 +29,7 @@ SHEETS = ("Ringkasan", "Peringkat OPD", "Peringkat Camat", "Pelanggaran", "Pelan
 LEAGUE_HEADERS = {
     "unit": "Unit", "unit_code": "Kode unit", "tier": "Kelas", "funnel": "Posisi funnel",
     "on_time_pct": METRICS["on_time_rate"].label_id, "adjusted_on_time_pct": METRICS["adjusted_on_time_rate"].label_id,
+    "completion_pct": METRICS["completion_rate"].label_id, "open": "Berjalan",
     **{c: METRICS[c].label_id for c in LEAGUE_COLUMNS if c in METRICS},
 }
 BREACH_HEADERS = {"id": "ID aduan", "source": "Sumber", "stage": "Tahap", "unit": "Unit", "started_at": "Mulai",
