@@ -129,14 +129,22 @@ def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp
     for league in (opd, camat):  # each league on its own: ranks of two leagues do not compare
         b, w = best_and_worst(league.table[league.table["ranked"]], TOP_N)
         best[league.by], worst[league.by] = b.reset_index(drop=True), w.reset_index(drop=True)
-    counts = open_counts(con, as_of, policy)
-    now, before = open_now(counts), open_now(open_counts(con, period.previous_as_of(as_of), policy))
+    counts, now, before = _open_now_and_before(con, period, as_of, policy)
     trend = on_time_trend(con, period, as_of, policy)
     return Overview(
         league=opd, camat=camat, kpis=tuple(kpis(opd, now, before)), best=best, worst=worst,
         most_overdue=_most_overdue(con, counts), trend=trend, now=now, coverage=coverage(con, period, as_of, policy),
         sentence_id=headline(opd, "id"), sentence_en=headline(opd, "en"),
     )
+
+
+def _open_now_and_before(
+    con: duckdb.DuckDBPyConnection, period: Period, at: pd.Timestamp, policy: SlaPolicy,
+) -> tuple[pd.DataFrame, OpenNow, OpenNow]:
+    """The now lens at ``at`` (its counts and totals) and its totals at the previous period's
+    moment: the Lewat batas card and its change, on Ringkasan and in the weekly review."""
+    counts = open_counts(con, at, policy)
+    return counts, open_now(counts), open_now(open_counts(con, period.previous_as_of(at), policy))
 
 
 def _most_overdue(con: duckdb.DuckDBPyConnection, counts: pd.DataFrame) -> pd.DataFrame:
@@ -193,10 +201,16 @@ def unit_view(
     hidden = unit_scope is not None and unit_scope != (code or name)
     # The now lens: the unit's stages open past their deadline or at risk at as_of, whatever the
     # period (the count is a figure every viewer sees; the rows only the unit's own viewer).
-    clock = open_clock(con, as_of, policy, filters)
-    clock = clock[clock["owner_kind"].astype("str") == "unit"]
-    overdue_now = int((clock["state"].astype("str") == "open_overdue").sum())
-    open_b = breaches(clock.iloc[0:0] if hidden else clock, ("open_overdue", "at_risk"))
+    if hidden:
+        counts = open_counts(con, as_of, policy, filters)
+        overdue_now = int(counts.loc[(counts["owner_kind"] == "unit") & (counts["state"] == "open_overdue"),
+                                     "stages"].sum())
+        open_b = breaches(open_clock(con, as_of, policy, filters, unit_scope=unit_scope))
+    else:
+        clock = open_clock(con, as_of, policy, filters)
+        clock = clock[clock["owner_kind"].astype("str") == "unit"]
+        overdue_now = int((clock["state"].astype("str") == "open_overdue").sum())
+        open_b = breaches(clock, ("open_overdue", "at_risk"))
     pts = placed_points(con, *bounds, ("source_id", "lat", "lon", "status"), POINTS_LIMIT, filters, unit_scope)
     open_b = open_b.reset_index(drop=True)
     return UnitView(
@@ -278,7 +292,7 @@ def weekly_review(
     open_unit = clock[(clock["owner_kind"] == "unit") & clock["ended_at"].isna() & clock["started_at"].notna()
                       & clock["state"].astype("str").isin(["open", "at_risk", "open_overdue"])]
     oldest = open_unit.sort_values("started_at", kind="stable").head(OLDEST_N).reset_index(drop=True)
-    now, before = open_now(open_counts(con, at, policy)), open_now(open_counts(con, period.previous_as_of(at), policy))
+    _, now, before = _open_now_and_before(con, period, at, policy)
     return WeeklyReview(week=week.upper(), period=period, opd=opd, camat=camat, movers_up=up.reset_index(drop=True),
                         movers_down=down.reset_index(drop=True), new_breaches=new, oldest_open=oldest, now=now,
                         now_before=before)

@@ -23,7 +23,7 @@ import pytest
 
 from analytics import screens
 from analytics.metrics.breaches import breaches_for
-from analytics.metrics.clock import open_clock
+from analytics.metrics.clock import open_counts
 from analytics.metrics.league import league_for
 from analytics.metrics.summary import open_now
 from analytics.rules.periods import iso_week
@@ -99,7 +99,7 @@ def test_verifier_league_under_the_due_lens(con):
 
 
 def test_now_lens_is_every_open_stage_whatever_its_receipt_date(con):
-    now = open_now(open_clock(con, AS_OF, POLICY))
+    now = open_now(open_counts(con, AS_OF, POLICY))
     assert (now.overdue, now.at_risk, now.overdue_verifier) == (2, 1, 1)  # C and D; E; D
 
 

@@ -62,20 +62,14 @@ def _coverage_note(con, lang: str) -> str:  # noqa: ANN001
     from analytics.rules.periods import Period
     from analytics.rules.policy import load_policy
     from analytics.store import status
+    from analytics.store.reads import received_span
 
-    fresh = status.freshness(con)
-    if fresh.latest_received_at is None:
+    first, last = received_span(con)
+    if first is None:
         return ""
     policy = load_policy(None)
-    first = con.execute("SELECT min(received_at) FROM complaints").fetchall()[0][0]
-    period = Period(_local_date(first, policy.timezone), _local_date(fresh.latest_received_at, policy.timezone))
-    return coverage_note(stage_coverage(con, period, fresh.latest_snapshot_at, policy), lang)
-
-
-def _local_date(ts, tz: str):  # noqa: ANN001, ANN202
-    import pandas as pd
-
-    return pd.Timestamp(ts).tz_convert(tz).date()
+    period = Period(first.tz_convert(policy.timezone).date(), last.tz_convert(policy.timezone).date())
+    return coverage_note(stage_coverage(con, period, status.freshness(con).latest_snapshot_at, policy), lang)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -166,8 +166,8 @@ def store_stage_clock(
             codes = ", ".join(str(STATES.index(st)) for st in states)  # fixed codes, not input
             keep.append(f"state IN ({codes})")
         if due_in is not None:  # the due lens: stages whose deadline falls in [lo, hi)
-            keep.append("deadline_us >= $due_lo AND deadline_us < $due_hi")
-            setup.params.update(due_lo=clock_sql.as_of_us(due_in[0]), due_hi=clock_sql.as_of_us(due_in[1]))
+            keep.append(DUE_IN_PERIOD)
+            setup.params.update(due_bounds(*due_in))
         if keep:
             sql = f"SELECT * FROM ({sql}) WHERE " + " AND ".join(keep)
         sql += " ORDER BY stage, _row"
@@ -190,12 +190,36 @@ def clock_in_store(
     """store_stage_clock of the complaints received in [start_utc, end_utc);
     with ``states``, only the stage rows in those states; with ``unit_scope`` (a unit viewer's own
     unit code), only that unit's complaints (store.reads.scope_clause)."""
-    where, params = filter_clause(filters)
-    scope, scope_params = scope_clause(unit_scope)
-    where += scope
-    params |= scope_params | {"lo": start_utc.to_pydatetime(), "hi": end_utc.to_pydatetime()}
+    where, params = _where(filters, unit_scope)
+    params |= {"lo": start_utc.to_pydatetime(), "hi": end_utc.to_pydatetime()}
     src = "(SELECT rowid AS _row, * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
     return store_stage_clock(con, src, params, policy, policy_calendar(policy), as_of, states)
+
+
+def _where(filters: dict[str, list[str]] | None, unit_scope: str | None) -> tuple[str, dict[str, object]]:
+    """The filters and the unit viewer's scope as one bound SQL condition (" AND ...")."""
+    where, params = filter_clause(filters)
+    scope, scope_params = scope_clause(unit_scope)
+    return where + scope, params | scope_params
+
+
+# The due lens keeps the clock rows whose deadline falls in the period (due_bounds binds it).
+DUE_IN_PERIOD = "deadline_us >= $due_lo AND deadline_us < $due_hi"
+
+
+def due_bounds(lo: pd.Timestamp, hi: pd.Timestamp) -> dict[str, int]:
+    """The values DUE_IN_PERIOD binds: the period's UTC bounds in microseconds."""
+    return {"due_lo": clock_sql.as_of_us(lo), "due_hi": clock_sql.as_of_us(hi)}
+
+
+def due_source(lo: pd.Timestamp, hi: pd.Timestamp, policy: SlaPolicy, where: str = "") -> tuple[str, dict[str, object]]:
+    """Every complaint that can have a stage due in [lo, hi): received before it ends, and
+    received or dispatched no longer before it starts than the policy's longest limit can reach
+    (reach_days). ``where`` is a bound condition (" AND ...") from the caller."""
+    params = {"hi": hi.to_pydatetime(), "reach": (lo - pd.Timedelta(days=reach_days(policy))).to_pydatetime()}
+    src = ("(SELECT rowid AS _row, * FROM complaints WHERE received_at < $hi AND (received_at >= $reach OR "
+           "dispatched_at >= $reach)" + where + ")")
+    return src, params
 
 
 def reach_days(policy: SlaPolicy) -> int:
@@ -221,12 +245,11 @@ _STAGE_END = {"verifikasi": "coalesce(dispatched_at, verified_at)", "tindak_lanj
 def _open_source(as_of, policy, filters, unit_scope) -> tuple[str, dict[str, object]]:  # noqa: ANN001
     """The complaints that can have a stage open at ``as_of``: received by then, with the end of
     at least one stage the policy times missing or later (fixed SQL from _STAGE_END)."""
-    where, params = filter_clause(filters)
-    scope, scope_params = scope_clause(unit_scope)
-    params |= scope_params | {"t": pd.Timestamp(as_of).to_pydatetime()}
+    where, params = _where(filters, unit_scope)
+    params |= {"t": pd.Timestamp(as_of).to_pydatetime()}
     ends = [_STAGE_END[s] for s in STAGES if policy.stage(s) is not None] or ["received_at"]
     still_open = "(" + " OR ".join(f"{e} IS NULL OR {e} > $t" for e in ends) + ")"
-    return "(SELECT rowid AS _row, * FROM complaints WHERE received_at <= $t AND " + still_open + where + scope + ")", params
+    return "(SELECT rowid AS _row, * FROM complaints WHERE received_at <= $t AND " + still_open + where + ")", params
 
 
 def open_clock(
@@ -271,14 +294,10 @@ def due_clock(
 ) -> pd.DataFrame:
     """The "due" lens: the stage rows whose deadline falls in ``period_utc`` ([lo, hi), UTC), of
     complaints received before it ends and no earlier than the policy's longest limit can reach."""
-    lo, hi = period_utc
-    where, params = filter_clause(filters)
-    scope, scope_params = scope_clause(unit_scope)
-    params |= scope_params | {"hi": hi.to_pydatetime(),
-                              "reach": (lo - pd.Timedelta(days=reach_days(policy))).to_pydatetime()}
-    src = ("(SELECT rowid AS _row, * FROM complaints WHERE received_at < $hi AND (received_at >= $reach OR "
-           "dispatched_at >= $reach)" + where + scope + ")")
-    return store_stage_clock(con, src, params, policy, policy_calendar(policy), as_of, states, due_in=(lo, hi))
+    where, params = _where(filters, unit_scope)
+    src, due_params = due_source(*period_utc, policy, where)
+    return store_stage_clock(con, src, params | due_params, policy, policy_calendar(policy), as_of, states,
+                             due_in=period_utc)
 
 
 def clock_arrays(result: pa.Table, row_column: str) -> dict[str, np.ndarray]:

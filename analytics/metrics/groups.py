@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.metrics import clock_sql, groups_sql
-from analytics.metrics.clock import reach_days
+from analytics.metrics.clock import DUE_IN_PERIOD, due_bounds, due_source
 from analytics.rules.periods import Period
 from analytics.rules.policy import SlaPolicy
 from analytics.rules.workcal import WorkCalendar
@@ -115,14 +115,11 @@ def _store_metrics(con, by, period, as_of, policy, cal, filters, lens) -> tuple[
     if lens == "received":
         src = received
     else:
-        # Every complaint that can have a stage due in the period: received before it ends, and
-        # received or dispatched no longer before it starts than the policy's longest limit can
-        # reach (reach_days); the clock's rows are then kept by their deadline's local date.
-        params |= {"reach": (lo - pd.Timedelta(days=reach_days(policy))).to_pydatetime(),
-                   "lo_us": clock_sql.as_of_us(lo), "hi_us": clock_sql.as_of_us(hi)}
-        src = ("(SELECT * FROM complaints WHERE received_at < $hi AND (received_at >= $reach OR dispatched_at >= $reach)"
-               + where + ")")
-        keep = " WHERE deadline_us >= $lo_us AND deadline_us < $hi_us"
+        # The complaints that can have a stage due in the period; the clock's rows are then kept
+        # by their deadline's local date.
+        src, due_params = due_source(lo, hi, policy, where)
+        params |= due_params | due_bounds(lo, hi)
+        keep = " WHERE " + DUE_IN_PERIOD
         if isinstance(by, tuple):
             # A stage's week or month is the one it fell due in (its complaint's volume still
             # counts in the week it was received).

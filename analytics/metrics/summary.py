@@ -10,10 +10,12 @@ import numpy as np
 import pandas as pd
 
 from analytics.metrics.clock import policy_calendar
+from analytics.metrics.coverage import unjudgeable
 from analytics.metrics.groups import store_group_metrics
 from analytics.metrics.league import League
 from analytics.rules.periods import Period
 from analytics.rules.policy import SlaPolicy
+from analytics.textfmt import fmt_int
 
 KPI_METRICS = ("complaints", "on_time_rate", "open_overdue", "median_response_days")
 
@@ -50,10 +52,8 @@ class OpenNow:
 
 
 def open_now(counts: pd.DataFrame) -> OpenNow:
-    """The totals of clock.open_counts (or of open_clock rows, one stage each)."""
-    n = counts["stages"] if "stages" in counts else pd.Series(1, index=counts.index)
-    state = counts["state"].astype("str")
-    verifier = counts["owner_kind"].astype("str") == "verifikator"
+    """The totals of clock.open_counts."""
+    n, state, verifier = counts["stages"], counts["state"], counts["owner_kind"] == "verifikator"
     return OpenNow(overdue=int(n[state == "open_overdue"].sum()), at_risk=int(n[state == "at_risk"].sum()),
                    overdue_verifier=int(n[(state == "open_overdue") & verifier].sum()))
 
@@ -140,12 +140,10 @@ _STAGE_WORDS = {
 }
 
 
-def coverage_note(coverage: pd.DataFrame, lang: str = "id", fmt_int=lambda n: f"{n:,}".replace(",", ".")) -> str:
+def coverage_note(coverage: pd.DataFrame, lang: str = "id") -> str:
     """One plain sentence, or "", when stage times the policy needs are missing from the data
     (coverage.stage_coverage counts): which stages cannot be judged, how many, and the fix. Never
     a verdict: a stage without times is neither on time nor late."""
-    from analytics.metrics.coverage import unjudgeable
-
     none = [(st, unjudgeable(coverage, st)) for st in coverage["stage"]]
     none = [(st, n) for st, n in none if n > 0]
     partly = coverage[(coverage["absent"] > 0) & (coverage["reported"] + coverage["estimated"] > 0)]
@@ -154,7 +152,7 @@ def coverage_note(coverage: pd.DataFrame, lang: str = "id", fmt_int=lambda n: f"
     if none:
         names = " dan ".join(_STAGE_WORDS[st][0] for st, _ in none) if lang == "id" else " and ".join(
             _STAGE_WORDS[st][1] for st, _ in none)
-        n = fmt_int(sum(n for _, n in none))
+        n = fmt_int(sum(n for _, n in none), lang=lang)
         parts.append(
             f"Data ini tidak memuat waktu {names}: {n} tahap tidak dapat dinilai tepat waktu atau terlambat. "
             "Impor ekspor berikutnya setiap hari: Pantau membangun waktu tahap dari perubahan status antar-ekspor."
@@ -163,6 +161,7 @@ def coverage_note(coverage: pd.DataFrame, lang: str = "id", fmt_int=lambda n: f"
             "exports daily: Pantau builds stage times from the status changes between exports.")
     for r in partly.itertuples():
         word = _STAGE_WORDS[r.stage][i]
-        parts.append(f"{fmt_int(int(r.absent))} tahap {word} tanpa waktu tidak dinilai." if lang == "id"
-                     else f"{fmt_int(int(r.absent))} {word} stages without times are not judged.")
+        absent = fmt_int(int(r.absent), lang=lang)
+        parts.append(f"{absent} tahap {word} tanpa waktu tidak dinilai." if lang == "id"
+                     else f"{absent} {word} stages without times are not judged.")
     return " ".join(parts)

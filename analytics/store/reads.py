@@ -160,6 +160,12 @@ def count_received(
     return int(con.execute(sql, params | scope_params | _bounds(start_utc, end_utc)).fetchall()[0][0])
 
 
+def received_span(con: duckdb.DuckDBPyConnection) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """(first, last) receipt time in the store, UTC; (None, None) when it is empty."""
+    row = con.execute("SELECT min(received_at), max(received_at) FROM complaints").fetchall()[0]
+    return tuple(None if v is None else pd.Timestamp(v).tz_convert("UTC") for v in row)  # type: ignore[return-value]
+
+
 def units_in_store(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Units that have complaints: code, name, complaints; most complaints first.
 
