@@ -97,8 +97,8 @@ def test_workbook_league_equals_league_cli(capsys, demo_store, pack_dir, by):
 def test_workbook_breaches_equal_breaches_cli(capsys, demo_store, pack_dir):
     expected = _cli_json(capsys, "breaches", "--from", MONDAY, "--to", SUNDAY, "--as-of", WEEK_END,
                          "--db", str(demo_store))
+    from analytics.metrics.clock import STAGE_LABELS as STAGE_WORDS
     from analytics.metrics.registry import METRICS
-    from analytics.review.workbook import STAGE_WORDS
 
     got = _sheet(pack_dir, "Pelanggaran")
     assert len(got) == len(expected)

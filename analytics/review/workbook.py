@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from analytics.metrics.breaches import BREACH_COLUMNS
+from analytics.metrics.clock import STAGE_LABELS
 from analytics.metrics.groups_sql import VERIFIER_LABEL
 from analytics.metrics.league import LEAGUE_COLUMNS
 from analytics.metrics.registry import METRICS
@@ -104,17 +105,13 @@ def _summary(wb: Workbook, pack: ReviewPack) -> None:
     ws.column_dimensions["B"].width = 60
 
 
-# Stage names as the PDF and the dashboard write them; states are the registry's labels.
-STAGE_WORDS = {"verifikasi": "Verifikasi", "tindak_lanjut": "Tindak lanjut", "penyelesaian": "Penyelesaian"}
-
-
 def readable_breaches(frame: pd.DataFrame) -> pd.DataFrame:
     """Breach rows as the sheets show them: the verifier owns verification stages (never the unit
     the complaint went to), stages and states in words, never raw codes."""
     out = frame.copy()
     if "owner_kind" in out:
         out["unit"] = out["unit"].where(out["owner_kind"].astype("str") == "unit", VERIFIER_LABEL)
-    out["stage"] = [STAGE_WORDS.get(str(v), str(v)) for v in out["stage"]]
+    out["stage"] = [STAGE_LABELS.get(str(v), str(v)) for v in out["stage"]]
     out["state"] = [METRICS[str(v)].label_id if str(v) in METRICS else str(v) for v in out["state"]]
     return out
 
