@@ -46,7 +46,7 @@ def ringkasan(con, a: PageArgs):
 
 def peringkat(con, a: PageArgs):
     return frame_facts(con), screens.short_names(con), screens.league_for(
-        con, by="opd", period=a.period, as_of=a.as_of, policy=a.policy)
+        con, by="opd", period=a.period, as_of=a.as_of, policy=a.policy), screens.coverage(con, a.period, a.as_of, a.policy)
 
 
 def unit(con, a: PageArgs):
@@ -62,7 +62,8 @@ def peta(con, a: PageArgs):
 
 def pelanggaran(con, a: PageArgs):
     return (frame_facts(con), screens.short_names(con), screens.units_in_store(con),
-            screens.breaches_for(con, period=a.period, as_of=a.as_of, policy=a.policy, stage=None, unit=None))
+            screens.breaches_for(con, period=a.period, as_of=a.as_of, policy=a.policy, stage=None, unit=None),
+            screens.coverage(con, a.period, a.as_of, a.policy))  # the page's note on missing stage times
 
 
 def tinjauan(con, a: PageArgs):

@@ -39,8 +39,7 @@ dims = (dim1,) if dim2 == ana.NONE else (dim1, dim2)
 measures = st.multiselect(t("analisis.measures"), ana.MEASURES, default=list(ana.DEFAULT_MEASURES), key="ukuran",
                           format_func=functools.partial(ana.metric_label, ctx.lang)) or ["complaints"]
 
-span = period
-table = ctx.query(screens.analysis_table, span, ctx.as_of, policy, filters, dims)
+table = ctx.query(screens.analysis_table, period, ctx.as_of, policy, filters, dims)
 if table.empty:
     st.info(t("analisis.empty"))
     st.stop()
@@ -58,11 +57,11 @@ with panel(t("analisis.table"), title=True):
 
 with panel(t("analisis.download"), title=True):
     raw = ana.export_table(table, dims, measures, ctx.lang)
-    lo, hi = span.utc_bounds(policy.timezone)
+    lo, hi = period.utc_bounds(policy.timezone)
     # Only the count on screen: the rows (a million over all history) are read when a button is pressed.
     n_rows = ctx.query(screens.count_received, lo, hi, filters, unit_scope=ctx.viewer.row_scope)
     rows = ana.rows_on_demand(lo, hi, filters, ctx.viewer.row_scope)
-    stem = f"pantau-{span.start}-{span.end}"
+    stem = f"pantau-{period.start}-{period.end}"
     st.caption(t("analisis.download.help", n=n_rows))
     if ctx.viewer.row_scope:
         st.caption(t("access.rows.own_only"))

@@ -61,13 +61,12 @@ with panel(t("peringkat.table"), title=True):
         st.caption(t("peringkat.tap_area" if by == "kecamatan" else "peringkat.tap"))
         show_league(table[table["ranked"]].reset_index(drop=True), f"league_{by}")
         small = table[~table["ranked"]].reset_index(drop=True)
-        # Without stage times nobody is ranked: then the list is not "small volume", the warning says why.
-        if len(small) and not (gap and not table["ranked"].any()):
-            st.markdown(f"**{t('peringkat.small')}**")
-            st.caption(t("peringkat.small_hint", n=fmt_int(len(small), lang=ctx.lang),
-                         min=fmt_int(league.settings.min_decided, lang=ctx.lang)))
-            show_league(small, f"league_small_{by}")
-        elif len(small):
+        if len(small):
+            # Without stage times nobody is ranked: then it is not "small volume"; the warning says why.
+            if not (gap and not table["ranked"].any()):
+                st.markdown(f"**{t('peringkat.small')}**")
+                st.caption(t("peringkat.small_hint", n=fmt_int(len(small), lang=ctx.lang),
+                             min=fmt_int(league.settings.min_decided, lang=ctx.lang)))
             show_league(small, f"league_small_{by}")
 
 if league is not None and not league.table.empty:

@@ -24,11 +24,10 @@ LEAGUES = ("opd", "camat")  # shown one at a time: ranks of the two leagues do n
 DELTAS = {"complaints": (0, "number", "off"), "on_time_rate": (1, "points", "normal"),
           "open_overdue": (0, "number", "inverse"), "median_response_days": (1, "number", "inverse")}
 
-picked = period_picker(ctx.today, lang=lang)
+period = period_picker(ctx.today, lang=lang)
 with st.expander(t("ringkasan.settings"), icon=":material/tune:"):
     policy = policy_selector(lang=lang)
 st.caption(t("ringkasan.policy", label=policy.label))
-period = picked
 
 
 def overview() -> screens.Overview:
@@ -49,7 +48,7 @@ def league_links(rows) -> None:
 with panel(t("ringkasan.panel.sentence")):
     ov = overview()
     if ov.kpis[0].value in (None, 0):
-        st.info(t("ringkasan.empty", period=period_label(picked, lang)), icon=":material/event_busy:")
+        st.info(t("ringkasan.empty", period=period_label(period, lang)), icon=":material/event_busy:")
         st.stop()
     st.markdown(f"**{md_escape(ov.sentence_id if lang == 'id' else ov.sentence_en)}**")
     if ov.coverage and ov.coverage.note(lang):  # a rate that cannot be computed says why, never 100% or 0

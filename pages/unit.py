@@ -24,11 +24,10 @@ SEEN_KEY = "unit_page_url_seen"  # the ?unit= this page last wrote; a different 
 COMPARE = ("on_time_rate", "median_response_days", "p90_response_days", "completion_rate", "mean_rating", "complaints")
 BREACH_ROWS = 50
 
-picked = period_picker(ctx.today, lang=lang)
+period = period_picker(ctx.today, lang=lang)
 with st.expander(t("ringkasan.settings"), icon=":material/tune:"):
     policy = policy_selector(lang=lang)
 st.caption(t("ringkasan.policy", label=policy.label))
-period = picked
 
 units = ctx.query(screens.units_in_store)
 wanted = st.query_params.get(UNIT_KEY)
@@ -66,7 +65,7 @@ with panel(t("unit.panel.score"), title=True):
     uv, row = unit(), unit().row
     st.markdown(f"**{md_escape(uv.unit)}**")
     if row is None:
-        st.info(t("unit.empty", unit=md_escape(uv.unit), period=period_label(picked, lang)), icon=":material/event_busy:")
+        st.info(t("unit.empty", unit=md_escape(uv.unit), period=period_label(period, lang)), icon=":material/event_busy:")
         st.stop()
     ranked = bool(row["ranked"]) and not fmt.is_missing(row["rank"])
     cards = st.grid(2, min_column_width=140)
