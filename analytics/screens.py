@@ -326,6 +326,7 @@ class StageNumbers:
     due_late: int  # ended late, or still open past the deadline
     due_open: int  # not decided yet: the deadline is after the data moment
     due_absent: int  # the status shows it reached, a time it needs is missing: not judged
+    due_uncertain: int  # ended at an estimated time whose interval holds the deadline: not judged
     overdue_now: int
     at_risk_now: int
 
@@ -354,7 +355,7 @@ class Headline:
     def as_dict(self) -> dict[str, object]:
         def numbers(n: StageNumbers) -> dict[str, object]:
             return {"due": n.due, "due_on_time": n.due_on_time, "due_late": n.due_late, "due_open": n.due_open,
-                    "due_absent": n.due_absent, "on_time_pct": n.on_time_pct, "overdue_now": n.overdue_now,
+                    "due_absent": n.due_absent, "due_uncertain": n.due_uncertain, "on_time_pct": n.on_time_pct, "overdue_now": n.overdue_now,
                     "at_risk_now": n.at_risk_now}
 
         return {
@@ -385,6 +386,7 @@ def headline_numbers(
         return StageNumbers(
             due=len(d), due_on_time=int((d == "on_time").sum()), due_late=int(d.isin(["late", "open_overdue"]).sum()),
             due_open=int(d.isin(["at_risk", "open"]).sum()), due_absent=int((d == "unknown").sum()),
+            due_uncertain=int((d == "uncertain").sum()),
             overdue_now=int(n.loc[n["state"] == "open_overdue", "stages"].sum()),
             at_risk_now=int(n.loc[n["state"] == "at_risk", "stages"].sum()))
 

@@ -40,6 +40,12 @@ _FLAGS = {
     "first_response_at": "first_response_est",
     "resolved_at": "resolved_est",
 }
+_AFTER = {
+    "verified_at": "verified_after",
+    "dispatched_at": "dispatched_after",
+    "first_response_at": "first_response_after",
+    "resolved_at": "resolved_after",
+}
 _NAT = np.datetime64("NaT", "us")
 
 
@@ -67,6 +73,8 @@ def oracle_stage_clock(
         raise ValueError(f"stage_clock: complaints lack column(s) {missing}")
     times = {c: _utc_values(complaints[c], c) for c in needed}
     flags = {c: _flag(complaints, _FLAGS[c]) for c in needed if c in _FLAGS}
+    afters = {c: (_utc_values(complaints[_AFTER[c]], _AFTER[c]) if _AFTER[c] in complaints.columns
+                  else np.full(len(complaints), _NAT)) for c in needed if c in _AFTER}
     classification = _text(complaints, "classification")
     category = _text(complaints, "category")
     status_codes, status_values = pd.factorize(_text(complaints, "status"))
@@ -76,10 +84,11 @@ def oracle_stage_clock(
         days, hours = stage_limits(policy, stage, classification, category)
         rows = np.flatnonzero(~(np.isnan(days) & np.isnan(hours)))
         start, start_est, end, end_est = _stage_span(stage, times, flags, rows)
+        start_lo, end_lo = _earliest(stage, times, afters, rows, start, start_est, end, end_est)
         gap_start, gap_end = _status_gaps(stage, status_codes[rows], status_values, times, rows, end)
         part = _evaluate(
             cal, tz, start, start_est, end, end_est, days[rows], hours[rows],
-            as_of_utc, as_of_date[0], risk_until, gap_start, gap_end,
+            as_of_utc, as_of_date[0], risk_until, gap_start, gap_end, start_lo, end_lo,
         )  # fmt: skip
         part["rows"] = rows
         part["stage"] = np.full(len(rows), STAGES.index(stage), dtype=np.int8)
@@ -102,6 +111,8 @@ def _evaluate(
     risk_until: np.datetime64,
     gap_start: np.ndarray,
     gap_end: np.ndarray,
+    start_lo: np.ndarray,
+    end_lo: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """State of one stage for naive-UTC ``datetime64[us]`` start/end arrays (see stage_clock).
 
@@ -122,14 +133,20 @@ def _evaluate(
     deadline_d = _utc_to_local_dates(deadline, tz)
 
     open_ = started & ~ended & ~unknown
-    late = ended & (end > deadline)
+    # An estimated start moves the deadline earlier at most to the one of its earliest start;
+    # an estimated end lies in [end_lo, end]. Sure verdicts only; the rest is uncertain.
+    early = _deadline_values(cal, np.where(started & start_est, start_lo, _NAT), days, hours, tz)
+    early = np.where(np.isnat(early), deadline, early)
+    on_time = ended & (end <= early)
+    late = ended & (end_lo > deadline)
+    uncertain = ended & ~on_time & ~late
     overdue = open_ & (as_of > deadline)  # on the deadline instant itself: not yet overdue
     # Deadlines of day limits fall on working days; an hour limit can fall on a weekend, which
     # is sooner than the next working day, so "on or before" rather than "on".
     at_risk = open_ & ~overdue & (deadline_d <= risk_until)
     state = np.select(
-        [unknown, ended & ~late, late, overdue, at_risk, open_],
-        [STATES.index(s) for s in ("unknown", "on_time", "late", "open_overdue", "at_risk", "open")],
+        [unknown, on_time, late, uncertain, overdue, at_risk, open_],
+        [STATES.index(s) for s in ("unknown", "on_time", "late", "uncertain", "open_overdue", "at_risk", "open")],
         default=STATES.index("not_started"),
     ).astype(np.int8)
 
@@ -170,6 +187,29 @@ def _stage_span(
         end = np.where(undispatched, times["verified_at"][rows], end)
         end_est = np.where(undispatched, flags["verified_at"][rows], end_est)
     return start, start_est, end, end_est
+
+
+def _earliest(
+    stage: str, times: dict[str, np.ndarray], afters: dict[str, np.ndarray], rows: np.ndarray,
+    start: np.ndarray, start_est: np.ndarray, end: np.ndarray, end_est: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(earliest possible start, earliest possible end): a reported time is itself; an estimated
+    one is after its stored bound (after receipt when none is stored), and an end is after a
+    reported start."""
+    received = times["received_at"][rows]
+    start_col, end_col = _SPANS[stage]
+    start_after = afters.get(start_col, np.full(len(times["received_at"]), _NAT))[rows]
+    end_after = afters[end_col][rows]
+    if stage == "verifikasi":
+        end_after = np.where(np.isnat(times["dispatched_at"][rows]), afters["verified_at"][rows], end_after)
+
+    def latest(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.where(np.isnat(a) | (b > a), b, a)
+
+    start_lo = np.where(start_est, latest(start_after, received), start)
+    floor = np.where(start_est | np.isnat(start), received, start)
+    end_lo = np.where(end_est, latest(end_after, floor), end)
+    return start_lo, end_lo
 
 
 def _status_gaps(

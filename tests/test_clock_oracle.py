@@ -38,8 +38,12 @@ def complaints(tmp_path_factory) -> pd.DataFrame:
     for col in ("dispatched_at", "first_response_at", "resolved_at", "verified_at"):
         gone = rng.random(n) < 0.03
         df.loc[gone, col] = pd.NaT
-    for flag in ("verified_est", "dispatched_est", "first_response_est", "resolved_est"):
+    for col, flag in (("verified_at", "verified_est"), ("dispatched_at", "dispatched_est"),
+                      ("first_response_at", "first_response_est"), ("resolved_at", "resolved_est")):
         df[flag] = rng.random(n) < 0.1
+        # Estimated times lie after a lower bound 0-4 days before them (some left unstored).
+        after = df[col] - pd.to_timedelta(rng.integers(0, 96, n), unit="h")
+        df[col.replace("_at", "_after")] = after.where(df[flag] & (rng.random(n) < 0.9))
     df.loc[rng.random(n) < 0.02, "status"] = pd.NA
     df.loc[rng.random(n) < 0.05, "classification"] = "Permintaan Informasi"
     df.loc[rng.random(n) < 0.05, "category"] = "Bencana"
@@ -69,6 +73,7 @@ def test_sql_clock_matches_the_numpy_oracle(complaints, policy, as_of) -> None:
     sql, oracle = stage_clock(complaints, pol, cal, at), oracle_stage_clock(complaints, pol, cal, at)
     _same(sql, oracle)
     assert (sql["state"] == "unknown").any() and sql["estimated"].any()
+    assert (sql["state"] == "uncertain").any() and (sql["state"] == "late").any()
 
 
 def test_hour_override_and_a_daylight_saving_zone(complaints, tmp_path: Path) -> None:

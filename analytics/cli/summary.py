@@ -58,6 +58,7 @@ def table(head, tz: str, lang: str = "id") -> str:  # noqa: ANN001 - screens.Hea
         ("Tahap unit jatuh tempo" if id_ else "Unit stages due") + f": {n(u.due)} · "
         + ("tepat waktu" if id_ else "on time") + f" {n(u.due_on_time)} · " + ("terlambat" if id_ else "late")
         + f" {n(u.due_late)} · " + ("belum jatuh tempo" if id_ else "not yet due") + f" {n(u.due_open)} · "
+        + (("tidak pasti" if id_ else "uncertain") + f" {n(u.due_uncertain)} · " if u.due_uncertain else "")
         + ("tepat waktu" if id_ else "on time") + f" {pct(u.on_time_pct)}",
         ("Lewat batas sekarang" if id_ else "Overdue now") + f": {n(head.overdue_now)} · "
         + ("hampir jatuh tempo" if id_ else "at risk") + f": {n(head.at_risk_now)}",

@@ -31,12 +31,13 @@ from analytics.importers.detect import read_export
 from analytics.importers.errors import RefusedFile
 from analytics.importers.parsed import ParsedFile
 from analytics.importers.validate import check_rows, reached_stages, reason_counts
-from analytics.rules.model import CANONICAL_COLUMNS, ESTIMATED_FLAGS
+from analytics.rules.model import CANONICAL_COLUMNS, ESTIMATED_AFTER, ESTIMATED_FLAGS, STATUSES
 from analytics.rules.names import match_desa, match_kecamatan, match_units
 from analytics.rules.regions import detect_region, list_regions, load_region
 from analytics.security.privacy import strip_anonymous
 
 _FIELDS = [c for c in CANONICAL_COLUMNS if c not in ("source", "source_id")]
+_OPEN_STATUSES = [code for code, status in STATUSES.items() if status.is_open]
 _TOP_UNKNOWN = 20  # the report lists the most frequent unknown names; the Data page lists all
 
 
@@ -153,22 +154,29 @@ def merge_snapshot(
     out = pd.DataFrame({"source": keyed["source"], "source_id": keyed["source_id"]})
     for col in _FIELDS:
         new, old = keyed[col], keyed[col + "_old"]
-        if col in ESTIMATED_FLAGS.values():
+        if col in ESTIMATED_FLAGS.values() or col in ESTIMATED_AFTER.values():
             continue
         preferred = new.where(newer, old).where(~is_new, new)
         fallback = old.where(newer, new)
         out[col] = preferred.where(preferred.notna(), fallback) if new.dtype == old.dtype else preferred.combine_first(fallback)
-    # Estimated flags follow the value they describe: a reported time clears the flag.
+    # Estimated flags and their lower bounds follow the value they describe: a reported time
+    # clears both.
     for time_col, flag in ESTIMATED_FLAGS.items():
         reported_new = keyed[time_col].notna().to_numpy() & ~keyed[flag].fillna(False).to_numpy(dtype=bool)
         old_flag = keyed[flag + "_old"].fillna(False).to_numpy(dtype=bool)
         out[flag] = np.where(reported_new, keyed[flag].fillna(False).to_numpy(dtype=bool), old_flag)
+        after = ESTIMATED_AFTER[time_col]
+        out[after] = keyed[after + "_old"].where(~reported_new)
     out[list(ESTIMATED_FLAGS.values())] = out[list(ESTIMATED_FLAGS.values())].astype(bool)
     out["status"] = out["status"].astype("str")
 
     reached_before = reached_stages(keyed["status_old"].astype("str"))
     lower_bound = np.where(is_new, _received_after(keyed["received_at"], prev_source_snapshot), True)
-    estimated = _estimate(out, reached_before, lower_bound & newer, snapshot_at)
+    # The stage happened after the complaint was last seen without it (the store's previous
+    # snapshot of it), and after its receipt.
+    after = keyed["last_snapshot_at_old"].where(~is_new)
+    after = after.where(after > out["received_at"], out["received_at"])
+    estimated = _estimate(out, reached_before, lower_bound & newer, snapshot_at, after)
 
     changed = np.zeros(len(out), dtype=bool)
     for col in _FIELDS:
@@ -202,10 +210,17 @@ def _write_rows(
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in [*_FIELDS, "last_batch_id", "last_snapshot_at"])
     frame = rows[[c for c in scanned if c not in empty]].copy(deep=False)
     frame["is_new"], frame["is_changed"], frame["status_changed"] = is_new, changed & ~is_new, status_changed
+    # An open complaint seen again unchanged is stamped with this snapshot too: a stage it reaches
+    # later is then known to have happened after this snapshot (the lower bound of an estimate).
+    # Closed ones can reach no further stage, so a re-export of years of closed cases writes nothing.
+    frame["seen_open"] = (~is_new & ~changed & rows["status"].isin(_OPEN_STATUSES).to_numpy()
+                          & (rows["last_snapshot_at_old"] < snap).fillna(False).to_numpy(dtype=bool))
     statements = [
         (is_new, "INSERT INTO complaints (" + cols + ") SELECT " + values + " FROM incoming_rows WHERE is_new"),
         (changed & ~is_new, "INSERT INTO complaints (" + cols + ") SELECT " + values + " FROM incoming_rows "
                             "WHERE is_changed ON CONFLICT (source, source_id) DO UPDATE SET " + updates),
+        (frame["seen_open"].to_numpy(), "UPDATE complaints AS c SET last_snapshot_at = $snap FROM incoming_rows AS i "
+                                        "WHERE i.seen_open AND c.source = i.source AND c.source_id = i.source_id"),
         (status_changed, "INSERT INTO status_history SELECT "
                          + ", ".join(col[c] for c in ("source", "source_id", "status", "status_raw"))
                          + ", $snap, $batch FROM incoming_rows WHERE status_changed"),
@@ -215,7 +230,7 @@ def _write_rows(
     try:
         for part, sql in statements:
             if part.any():
-                _parallel(con, sql, params)
+                _parallel(con, sql, {k: v for k, v in params.items() if f"${k}" in sql})
     finally:
         con.unregister("incoming_rows")
 
@@ -238,10 +253,14 @@ def _received_after(received: pd.Series, prev_source_snapshot: pd.Timestamp | No
     return (received > prev_source_snapshot).to_numpy(dtype=bool)
 
 
-def _estimate(out: pd.DataFrame, reached_before: dict[str, np.ndarray], allowed: np.ndarray, snapshot_at: pd.Timestamp) -> int:
+def _estimate(
+    out: pd.DataFrame, reached_before: dict[str, np.ndarray], allowed: np.ndarray, snapshot_at: pd.Timestamp,
+    after: pd.Series,
+) -> int:
     """Stage estimation from the snapshot (module docstring): fill, in place, each stage time the
     status shows reached for the first time, where ``allowed`` (a lower bound exists and the
-    snapshot is the newest) holds. Returns how many stage times were estimated."""
+    snapshot is the newest) holds, with ``after`` (per row: the moment it is known to have
+    happened after) as its lower bound. Returns how many stage times were estimated."""
     reached_now = reached_stages(out["status"])
     estimated = 0
     for time_col, flag in ESTIMATED_FLAGS.items():
@@ -249,6 +268,7 @@ def _estimate(out: pd.DataFrame, reached_before: dict[str, np.ndarray], allowed:
         if fill.any():
             out.loc[fill, time_col] = snapshot_at
             out.loc[fill, flag] = True
+            out.loc[fill, ESTIMATED_AFTER[time_col]] = after[fill]
             estimated += int(fill.sum())
     return estimated
 
@@ -266,7 +286,10 @@ def _all_new(
         out[flag] = np.zeros(n, dtype=bool)
     out["status"] = out["status"].astype("str")
     nothing_before = {c: np.zeros(n, dtype=bool) for c in ESTIMATED_FLAGS}
-    estimated = _estimate(out, nothing_before, _received_after(incoming["received_at"], prev_source_snapshot), snapshot_at)
+    # New complaints are estimated only when received after the source's previous snapshot:
+    # the stage happened after their receipt.
+    estimated = _estimate(out, nothing_before, _received_after(incoming["received_at"], prev_source_snapshot),
+                          snapshot_at, out["received_at"])
     out["last_snapshot_at_old"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us, UTC]")
     out["first_batch_id_old"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
     return out, np.ones(n, dtype=bool), np.zeros(n, dtype=bool), np.ones(n, dtype=bool), estimated

@@ -46,7 +46,7 @@ _STR = pd.StringDtype(na_value=float("nan"))  # pandas 3's default str dtype
 
 def empty_canonical(n: int) -> pd.DataFrame:
     """A frame of ``n`` rows with every canonical column, all NA, in the stored dtypes."""
-    from analytics.rules.model import ESTIMATED_FLAGS, STAGE_TIMES
+    from analytics.rules.model import ESTIMATED_AFTER, ESTIMATED_FLAGS, STAGE_TIMES
 
     # One all-missing column per type, shared (copy-on-write keeps them apart once written):
     # building thirty million-row columns one by one took 0.4 s per import.
@@ -57,7 +57,7 @@ def empty_canonical(n: int) -> pd.DataFrame:
     text_na = pd.Series(pa.nulls(n, pa.large_string()).to_pandas(types_mapper={pa.large_string(): _STR}.get))
     cols: dict[str, object] = {}
     for c in CANONICAL_COLUMNS:
-        if c in STAGE_TIMES:
+        if c in STAGE_TIMES or c in ESTIMATED_AFTER.values():
             cols[c] = nat
         elif c in ESTIMATED_FLAGS.values() or c in ("anonymous", "confidential"):
             cols[c] = false

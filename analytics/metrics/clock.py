@@ -54,6 +54,9 @@ STATES: tuple[str, ...] = (
     # The status shows the stage reached or passed, but a time it needs is missing (an import's
     # "reached, time unknown"): neither on time nor late can be claimed. Only with a status column.
     "unknown",
+    # Ended, but the time was estimated from snapshots and the deadline falls inside the interval
+    # it is known to lie in (between two snapshots): "tidak pasti", counted for no one.
+    "uncertain",
 )
 OWNER_KINDS: tuple[str, ...] = ("verifikator", "unit")
 STAGE_OWNER: dict[str, str] = {

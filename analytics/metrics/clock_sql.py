@@ -36,11 +36,13 @@ from analytics.rules.policy import STAGES, SlaPolicy, stage_limits
 from analytics.rules.workcal import WorkCalendar, _fixed_offset, _utc_to_local_dates, add_working_days
 
 DAY_US = 86_400_000_000
-STATE_CODES = ("on_time", "late", "open_overdue", "at_risk", "open", "not_started", "unknown")
+STATE_CODES = ("on_time", "late", "open_overdue", "at_risk", "open", "not_started", "unknown", "uncertain")
 STAGE_OWNER_CODE = {"verifikasi": 0, "tindak_lanjut": 1, "penyelesaian": 1}  # OWNER_KINDS index
 # Columns a relation must have for the clock; flags and text may be NULL.
 TIME_COLUMNS = ("received_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at")
 FLAG_COLUMNS = ("verified_est", "dispatched_est", "first_response_est", "resolved_est")
+# The lower bound of each estimated time (rules.model.ESTIMATED_AFTER): it happened after this.
+AFTER_COLUMNS = ("verified_after", "dispatched_after", "first_response_after", "resolved_after")
 _NEEDS = {
     "verifikasi": ("received_at", "verified_at", "dispatched_at"),
     "tindak_lanjut": ("dispatched_at", "first_response_at"),
@@ -249,7 +251,9 @@ WITH c AS (
         epoch_us(c.received_at) AS rec, epoch_us(c.verified_at) AS ver, epoch_us(c.dispatched_at) AS dis,
         epoch_us(c.first_response_at) AS fr, epoch_us(c.resolved_at) AS res,
         coalesce(c.verified_est, false) AS ver_est, coalesce(c.dispatched_est, false) AS dis_est,
-        coalesce(c.first_response_est, false) AS fr_est, coalesce(c.resolved_est, false) AS res_est
+        coalesce(c.first_response_est, false) AS fr_est, coalesce(c.resolved_est, false) AS res_est,
+        epoch_us(c.verified_after) AS ver_lo, epoch_us(c.dispatched_after) AS dis_lo,
+        epoch_us(c.first_response_after) AS fr_lo, epoch_us(c.resolved_after) AS res_lo
     FROM {source} AS c
 ),
 -- One row per complaint and stage it has a limit for. Spans (docs/metrics.md, Stages):
@@ -262,6 +266,8 @@ spans AS (
         CASE l.stage WHEN 0 THEN coalesce(dis, ver) WHEN 1 THEN fr ELSE res END AS en,
         CASE l.stage WHEN 0 THEN (CASE WHEN dis IS NULL THEN ver_est ELSE dis_est END)
                      WHEN 1 THEN fr_est ELSE res_est END AS en_est,
+        CASE l.stage WHEN 0 THEN (CASE WHEN dis IS NULL THEN ver_lo ELSE dis_lo END)
+                     WHEN 1 THEN fr_lo ELSE res_lo END AS en_after,
         coalesce(r.start_hit, false) AS start_hit, coalesce(r.end_hit, false) AS end_hit,
         coalesce(r.dispatch_hit, false) AS dispatch_hit
     FROM c
@@ -270,9 +276,15 @@ spans AS (
     LEFT JOIN pantau_rules AS r ON r.stage = l.stage AND r.status = c.status
 ),
 -- Started by as_of; "unknown" when the status shows the start (or, once started, the end)
--- reached but its time is missing; ended by as_of.
+-- reached but its time is missing; ended by as_of. An estimated time is the snapshot that first
+-- showed it reached: it happened after the stored lower bound (the snapshot before) and by then.
+-- st_lo and en_lo are the earliest the start and the end can have been (a reported time: itself;
+-- an estimated one without a stored bound: the stage cannot end before it started).
 judged AS (
     SELECT *,
+        CASE WHEN st_est THEN greatest(coalesce(dis_lo, rec), rec) ELSE st END AS st_lo,
+        CASE WHEN en_est THEN greatest(coalesce(en_after, rec), coalesce(CASE WHEN NOT st_est THEN st END, rec))
+             ELSE en END AS en_lo,
         st IS NOT NULL AND st <= $as_of AS started,
         (start_hit AND st IS NULL)
           OR (st IS NOT NULL AND st <= $as_of
@@ -282,11 +294,13 @@ judged AS (
 ends AS (
     SELECT *,
         started AND NOT unknown AND en IS NOT NULL AND en <= $as_of AS ended,
-        CASE WHEN started THEN {s.day('st')} END AS start_d
+        CASE WHEN started THEN {s.day('st')} END AS start_d,
+        CASE WHEN started AND st_est THEN {s.day('st_lo')} END AS start_lo_d
     FROM judged
 ),
 -- Deadline: the end of the n-th working day after the start's local date (n = 0: that date),
--- or start + n calendar hours.
+-- or start + n calendar hours. With an estimated start, deadline_early is the deadline of its
+-- earliest possible start (else the deadline itself): a verdict holds only if it holds for both.
 due AS (
     SELECT e.*, w.cum AS cum_start,
         CASE WHEN NOT started THEN NULL
@@ -294,17 +308,26 @@ due AS (
         CASE WHEN NOT started THEN NULL
              WHEN days IS NOT NULL THEN {s.midnight('(CASE WHEN days = 0 THEN start_d ELSE n.day END) + 1')} - 1
              ELSE st + CAST(round_even(hours * 3600000000, 0) AS BIGINT) END AS deadline_us,
+        CASE WHEN start_lo_d IS NULL THEN NULL
+             WHEN days IS NOT NULL THEN {s.midnight('(CASE WHEN days = 0 THEN start_lo_d ELSE n2.day END) + 1')} - 1
+             ELSE st_lo + CAST(round_even(hours * 3600000000, 0) AS BIGINT) END AS early_us,
         CASE WHEN NOT started THEN NULL WHEN ended THEN {s.day('en')} ELSE $as_of_day END AS stop_d
     FROM ends AS e
     LEFT JOIN pantau_wd AS w ON w.day = e.start_d
     LEFT JOIN pantau_nth AS n ON n.k = w.cum + CAST(e.days AS INTEGER)
+    LEFT JOIN pantau_wd AS w2 ON w2.day = e.start_lo_d
+    LEFT JOIN pantau_nth AS n2 ON n2.k = w2.cum + CAST(e.days AS INTEGER)
 ),
 states AS (
     SELECT d.*{"" if states_only else ", ws.cum AS cum_stop"},
         coalesce(due_day, {s.day('deadline_us')}) AS deadline_d,
         CASE WHEN unknown THEN 6
-             WHEN ended AND en <= deadline_us THEN 0
-             WHEN ended THEN 1
+             -- On time only if it ended by the earliest possible deadline at its latest possible
+             -- end; late only if even its earliest possible end is after the latest deadline;
+             -- otherwise the snapshots cannot tell ("uncertain": counted neither way).
+             WHEN ended AND en <= coalesce(early_us, deadline_us) THEN 0
+             WHEN ended AND en_lo > deadline_us THEN 1
+             WHEN ended THEN 7
              WHEN started AND $as_of > deadline_us THEN 2  -- at the deadline instant: not yet
              WHEN started AND coalesce(due_day, {s.day('deadline_us')}) <= $risk_until THEN 3
              WHEN started THEN 4

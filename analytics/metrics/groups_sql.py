@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.metrics.clock_sql import DAY_US, ClockSetup
+from analytics.metrics.clock_sql import DAY_US, STATE_CODES, ClockSetup
 from analytics.rules.model import STATUSES
 
-STATE_COUNTS = ("on_time", "late", "open_overdue", "at_risk", "open", "unknown")
+# "uncertain" (an estimated time whose snapshot interval holds the deadline) is counted apart:
+# never in "decided", so it counts neither for nor against the owner.
+STATE_COUNTS = ("on_time", "late", "open_overdue", "at_risk", "open", "unknown", "uncertain")
 BACKLOG_BINS = (("backlog_0_5", 0, 5), ("backlog_6_10", 6, 10), ("backlog_11_20", 11, 20), ("backlog_over_20", 21, None))
 CLOSED_WITHOUT_DISPATCH = ("diarsipkan", "ditolak")
 STILL_WITH_VERIFIER = ("menunggu_verifikasi", "terverifikasi")
@@ -34,7 +36,7 @@ DIMENSION_COLUMNS = {
 }
 # The grouping that holds both unit leagues at once (league.unit_leagues); not a user choice.
 UNIT_LEAGUES = "opd+camat"
-_STATE_INDEX = {s: i for i, s in enumerate(("on_time", "late", "open_overdue", "at_risk", "open", "not_started", "unknown"))}
+_STATE_INDEX = {s: i for i, s in enumerate(STATE_CODES)}
 
 
 def _quoted(values: tuple[str, ...]) -> str:

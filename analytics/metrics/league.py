@@ -26,7 +26,7 @@ LEAGUE_COLUMNS = (
     "on_time_pct", "adjusted_on_time_pct", "median_response_days", "p90_response_days", "score",
     "rank", "tier", "rank_change", "funnel",
     # Every other metric docs/metrics.md defines, so a file holds what the dashboard can show.
-    "open", "unknown", "completion_pct", "backlog_0_5", "backlog_6_10", "backlog_11_20", "backlog_over_20",
+    "open", "unknown", "uncertain", "completion_pct", "backlog_0_5", "backlog_6_10", "backlog_11_20", "backlog_over_20",
     "mean_rating", "redispatches",
 )
 
@@ -148,7 +148,7 @@ def league_rows(league: League) -> pd.DataFrame:
         "p90_response_days": _half_up(t["p90_response_days"]),
         "score": t["score"], "rank": t["rank"], "tier": t["tier"], "rank_change": t["rank_change"],
         "funnel": t["funnel"],
-        **{c: t[c] for c in ("open", "unknown", "backlog_0_5", "backlog_6_10", "backlog_11_20", "backlog_over_20",
+        **{c: t[c] for c in ("open", "unknown", "uncertain", "backlog_0_5", "backlog_6_10", "backlog_11_20", "backlog_over_20",
                              "redispatches")},
         "completion_pct": _half_up(100 * t["completion_rate"]), "mean_rating": _half_up(t["mean_rating"]),
     })

@@ -51,6 +51,11 @@ METRICS: dict[str, Metric] = {
         _M("unknown", "Waktu tidak diketahui", "Time unknown", "count", None,
            "Tahap yang menurut status sudah lewat, tetapi waktunya tidak tercatat di sumber data.",
            "Stages the status shows as passed, whose time the source did not record."),
+        _M("uncertain", "Tidak pasti", "Uncertain", "count", None,
+           "Tahap yang waktunya diperkirakan dari dua ekspor berurutan dan batas waktunya jatuh di antara "
+           "keduanya: tidak dihitung tepat waktu maupun terlambat.",
+           "Stages whose time was estimated between two exports with the deadline in between: counted "
+           "neither on time nor late."),
         _M("on_time_rate", "Tepat waktu (%)", "On-time rate", "pct", True,
            "Tepat waktu ÷ (tepat waktu + terlambat + lewat batas). Tahap yang belum jatuh tempo tidak dihitung.",
            "On time ÷ (on time + late + open overdue). Stages not yet due are not counted."),

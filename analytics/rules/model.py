@@ -25,6 +25,15 @@ ESTIMATED_FLAGS: dict[str, str] = {
     "first_response_at": "first_response_est",
     "resolved_at": "resolved_est",
 }
+# ... and, for an estimated time, the moment it is known to have happened after: the last snapshot
+# that showed the stage not yet reached (or the complaint's receipt). The true time lies in
+# (after, estimate]; the clock calls a verdict "uncertain" when the deadline falls inside it.
+ESTIMATED_AFTER: dict[str, str] = {
+    "verified_at": "verified_after",
+    "dispatched_at": "dispatched_after",
+    "first_response_at": "first_response_after",
+    "resolved_at": "resolved_after",
+}
 
 TEXT_FIELDS: tuple[str, ...] = (
     "status",
@@ -52,6 +61,7 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "source_id",
     *STAGE_TIMES,
     *ESTIMATED_FLAGS.values(),
+    *ESTIMATED_AFTER.values(),
     *TEXT_FIELDS,
     "lat",
     "lon",

@@ -42,14 +42,15 @@ q AS (
     FROM (SELECT g, is_total, max(resp) FILTER (WHERE floor(((total - 1) * 0.5)) >= before AND floor(((total - 1) * 0.5)) < before + cnt) AS median_response_days_lo, max(resp) FILTER (WHERE ceil(((total - 1) * 0.5)) >= before AND ceil(((total - 1) * 0.5)) < before + cnt) AS median_response_days_hi, any_value(((total - 1) * 0.5) - floor(((total - 1) * 0.5))) AS median_response_days_f, max(resp) FILTER (WHERE floor(((total - 1) * 0.9)) >= before AND floor(((total - 1) * 0.9)) < before + cnt) AS p90_response_days_lo, max(resp) FILTER (WHERE ceil(((total - 1) * 0.9)) >= before AND ceil(((total - 1) * 0.9)) < before + cnt) AS p90_response_days_hi, any_value(((total - 1) * 0.9) - floor(((total - 1) * 0.9))) AS p90_response_days_f FROM hist GROUP BY g, is_total)
 )
 SELECT a.g, a.* EXCLUDE (g, is_total), q.* EXCLUDE (g, is_total)
-FROM agg AS a LEFT JOIN q ON a.g IS NOT DISTINCT FROM q.g AND a.is_total = q.is_total), s AS (SELECT g, code, on_time, late, open_overdue, at_risk, open, unknown FROM (SELECT g, any_value(code) AS code, count(*) FILTER (WHERE state = 0) AS on_time,
+FROM agg AS a LEFT JOIN q ON a.g IS NOT DISTINCT FROM q.g AND a.is_total = q.is_total), s AS (SELECT g, code, on_time, late, open_overdue, at_risk, open, unknown, uncertain FROM (SELECT g, any_value(code) AS code, count(*) FILTER (WHERE state = 0) AS on_time,
     count(*) FILTER (WHERE state = 1) AS late,
     count(*) FILTER (WHERE state = 2) AS open_overdue,
     count(*) FILTER (WHERE state = 3) AS at_risk,
     count(*) FILTER (WHERE state = 4) AS open,
-    count(*) FILTER (WHERE state = 6) AS unknown FROM (SELECT x.kecamatan AS g, x.kecamatan_code AS code, x.state FROM clock AS x WHERE x.owner = 1) AS k GROUP BY g) WHERE g IS NOT NULL)
+    count(*) FILTER (WHERE state = 6) AS unknown,
+    count(*) FILTER (WHERE state = 7) AS uncertain FROM (SELECT x.kecamatan AS g, x.kecamatan_code AS code, x.state FROM clock AS x WHERE x.owner = 1) AS k GROUP BY g) WHERE g IS NOT NULL)
 SELECT coalesce(c.g, s.g) AS "group",
     c.* EXCLUDE (g) REPLACE (coalesce(c.group_code, s.code) AS group_code),
-    coalesce(s.on_time, 0) AS on_time, coalesce(s.late, 0) AS late, coalesce(s.open_overdue, 0) AS open_overdue, coalesce(s.at_risk, 0) AS at_risk, coalesce(s.open, 0) AS open, coalesce(s.unknown, 0) AS unknown
+    coalesce(s.on_time, 0) AS on_time, coalesce(s.late, 0) AS late, coalesce(s.open_overdue, 0) AS open_overdue, coalesce(s.at_risk, 0) AS at_risk, coalesce(s.open, 0) AS open, coalesce(s.unknown, 0) AS unknown, coalesce(s.uncertain, 0) AS uncertain
 FROM c FULL JOIN s ON c.g IS NOT DISTINCT FROM s.g
 ORDER BY "group"
