@@ -17,13 +17,22 @@ import duckdb
 import pandas as pd
 
 from analytics.metrics.breaches import BREACH_COLUMNS, breaches, breaches_for
-from analytics.metrics.clock import STAGES, clock_in_store, due_clock, open_clock, open_counts, policy_calendar
+from analytics.metrics.clock import (
+    ALL_STAGES,
+    RESPONS,
+    STAGES,
+    clock_in_store,
+    due_clock,
+    open_clock,
+    open_counts,
+    policy_calendar,
+)
 from analytics.metrics.coverage import stage_coverage
 from analytics.metrics.groups import check_grouping, store_group_metrics
 from analytics.metrics.league import League, league_for, league_rows, unit_leagues
 from analytics.metrics.summary import Kpi, OpenNow, coverage_note, headline, kpis, open_now, weekly_trend
 from analytics.rules.periods import Period, iso_week
-from analytics.rules.policy import SlaPolicy
+from analytics.rules.policy import END_TO_END, SlaPolicy
 from analytics.store.reads import (
     count_received,
     count_without_kecamatan,
@@ -40,7 +49,7 @@ from analytics.textfmt import round_half_up
 __all__ = [
     # one call per page
     "overview", "unit_view", "map_view", "weekly_review", "analysis_table", "on_time_trend", "coverage",
-    "headline_numbers", "Headline",
+    "headline_numbers", "Headline", "respons_now", "ResponsNow", "units_judged",
     "Overview", "UnitView", "MapView", "WeeklyReview", "Coverage",
     # shown as they are: Peringkat's league, Pelanggaran's breach list, pickers and counts
     "league_for", "league_rows", "breaches_for", "BREACH_COLUMNS", "short_names", "units_in_store",
@@ -89,6 +98,43 @@ class Overview:
     sentence_en: str
     now: OpenNow | None = None  # the now lens at as_of (Lewat batas, at risk, the verifier's share)
     coverage: Coverage | None = None  # how the period's stage times are known, with its sentence
+    # When the units' own stages cannot be judged (no dispatch times) and the policy times
+    # "respons": what can be, the complaints still unanswered past that limit, per unit.
+    respons: ResponsNow | None = None
+
+
+@dataclass(frozen=True)
+class ResponsNow:
+    """The end-to-end "respons" stage in the now lens: per unit, the complaints not answered and
+    past the respons limit at as_of, counted from receipt (exact from a single export)."""
+
+    units: pd.DataFrame  # group, group_code, short, open_overdue (most first)
+    verifier: int  # the same for complaints no unit has received yet
+    limit_days: int | None
+    limit_hours: float | None
+
+    @property
+    def total(self) -> int:
+        return int(self.units["open_overdue"].sum()) + self.verifier
+
+
+def respons_now(con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, policy: SlaPolicy,
+                top: int | None = TOP_N) -> ResponsNow | None:
+    """ResponsNow at ``as_of``; None when the policy does not time "respons"."""
+    limits = policy.stage(END_TO_END)
+    if limits is None or limits.default is None:
+        return None
+    counts = open_counts(con, as_of, policy, stages=(RESPONS,))
+    over = counts[counts["state"] == "open_overdue"]
+    return ResponsNow(units=_most_overdue(con, over, top), verifier=int(over.loc[over["owner_kind"] == "verifikator",
+                                                                                 "stages"].sum()),
+                      limit_days=limits.default.days, limit_hours=limits.default.hours)
+
+
+def units_judged(table: pd.DataFrame) -> bool:
+    """Whether any of the units' own stages in a coverage table has a time to judge it by."""
+    own = table[table["stage"].isin(UNIT_STAGES)]
+    return bool((own["reported"] + own["estimated"]).sum() > 0)
 
 
 def _trend_window(period: Period) -> Period:
@@ -131,10 +177,12 @@ def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp
         best[league.by], worst[league.by] = b.reset_index(drop=True), w.reset_index(drop=True)
     counts, now, before = _open_now_and_before(con, period, as_of, policy)
     trend = on_time_trend(con, period, as_of, policy)
+    cover = coverage(con, period, as_of, policy)
     return Overview(
         league=opd, camat=camat, kpis=tuple(kpis(opd, now, before)), best=best, worst=worst,
-        most_overdue=_most_overdue(con, counts), trend=trend, now=now, coverage=coverage(con, period, as_of, policy),
+        most_overdue=_most_overdue(con, counts), trend=trend, now=now, coverage=cover,
         sentence_id=headline(opd, "id"), sentence_en=headline(opd, "en"),
+        respons=None if units_judged(cover.table) else respons_now(con, as_of, policy),
     )
 
 
@@ -147,16 +195,17 @@ def _open_now_and_before(
     return counts, open_now(counts), open_now(open_counts(con, period.previous_as_of(at), policy))
 
 
-def _most_overdue(con: duckdb.DuckDBPyConnection, counts: pd.DataFrame) -> pd.DataFrame:
-    """Units with stages open past their deadline now, most first (TOP_N): group, group_code,
-    short, open_overdue."""
+def _most_overdue(con: duckdb.DuckDBPyConnection, counts: pd.DataFrame, top: int | None = TOP_N) -> pd.DataFrame:
+    """Units with stages open past their deadline now, most first (``top``; None: all): group,
+    group_code, short, open_overdue."""
     late = counts[(counts["state"] == "open_overdue") & (counts["owner_kind"] == "unit")]
     code = late["unit_code"].fillna(late["unit"]).astype("str")
     per = (late.assign(group_code=code).groupby("group_code", sort=False)
            .agg(group=("unit", "first"), open_overdue=("stages", "sum")).reset_index())
     per["short"] = per["group_code"].map(short_names(con)).fillna(per["group"])
-    top = per.sort_values(["open_overdue", "group"], ascending=[False, True]).head(TOP_N)
-    return top[["group", "group_code", "short", "open_overdue"]].reset_index(drop=True)
+    ranked = per.sort_values(["open_overdue", "group"], ascending=[False, True])
+    ranked = ranked if top is None else ranked.head(top)
+    return ranked[["group", "group_code", "short", "open_overdue"]].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -376,9 +425,9 @@ def headline_numbers(
     unit's complaints (their verification included)."""
     filters = {"unit_code": [unit]} if unit else None
     bounds = period.utc_bounds(policy.timezone)
-    due = due_clock(con, bounds, as_of, policy, None, filters)
+    due = due_clock(con, bounds, as_of, policy, None, filters, stages=ALL_STAGES)
     due = pd.DataFrame({"stage": due["stage"].astype("str"), "state": due["state"].astype("str")})
-    now = open_counts(con, as_of, policy, filters)
+    now = open_counts(con, as_of, policy, filters, stages=ALL_STAGES)
 
     def numbers(stages: tuple[str, ...]) -> StageNumbers:
         d = due[due["stage"].isin(stages)]["state"]
@@ -391,7 +440,8 @@ def headline_numbers(
             at_risk_now=int(n.loc[n["state"] == "at_risk", "stages"].sum()))
 
     timed = tuple(s for s in STAGES if policy.stage(s) is not None)
-    every = numbers(timed)
+    # Lewat batas counts the chain; respons overlaps it and has its own numbers in by_stage.
+    every = numbers(tuple(s for s in timed if s != END_TO_END))
     return Headline(
         as_of=as_of, period=period, policy=policy.name, unit=unit,
         received=count_received(con, *bounds, filters), units=numbers(UNIT_STAGES),

@@ -204,3 +204,13 @@ def fmt_days(value: object, decimals: int = 1, *, lang: str = "id") -> str:
     unit = "hari" if lang == "id" else ("day" if round_half_up(float(value), decimals) == 1 else "days")
     return f"{fmt_num(value, decimals, lang=lang)} {unit}"
 
+
+
+def fmt_limit(days: int | None, hours: float | None, *, lang: str = "id") -> str:
+    """A policy limit: ``8 hari kerja`` / ``8 working days``, ``24 jam`` / ``24 hours``."""
+    if days is not None:
+        return f"{fmt_int(days, lang=lang)} " + ("hari kerja" if lang == "id" else "working day" + ("" if days == 1 else "s"))
+    if hours is not None:
+        text = fmt_num(hours, 0 if float(hours).is_integer() else 1, lang=lang)
+        return f"{text} " + ("jam" if lang == "id" else "hour" + ("" if hours == 1 else "s"))
+    return MISSING

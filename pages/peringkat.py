@@ -4,13 +4,14 @@ Filters, the volume rule and formula, the league table (tap a row: the Unit page
 below the volume rule, the funnel plot, downloads. Numbers come from analytics.screens.
 """
 
+import pandas as pd
 import streamlit as st
 
 from analytics import screens
 from analytics.metrics.registry import METRICS
 from ui import league_ui as lu
 from ui.downloads import download_pair
-from ui.fmt import fmt_int, fmt_pct, md_escape
+from ui.fmt import fmt_int, fmt_limit, fmt_pct, md_escape
 from ui.frame import page_frame, panel
 from ui.i18n import option_labels
 from ui.widgets import coded, period_picker, policy_selector
@@ -45,6 +46,23 @@ def show_league(table, key: str) -> None:
             st.switch_page("pages/unit.py", query_params={"unit": code})
 
 
+def show_respons(respons: screens.ResponsNow) -> None:
+    """Without the units' stage times: the complaints unanswered past the end-to-end limit, per
+    unit (exact from one export), instead of a table of unranked units."""
+    limit = fmt_limit(respons.limit_days, respons.limit_hours, lang=ctx.lang)
+    st.markdown(f"**{t('peringkat.respons.title', limit=limit)}**")
+    st.caption(t("peringkat.respons.caption", moment=ctx.fmt_datetime(ctx.as_of)))
+    if respons.total == 0:
+        st.info(t("peringkat.respons.none", limit=limit))
+        return
+    names = list(respons.units["short"]) + ([t("peringkat.respons.verifier")] if respons.verifier else [])
+    counts = [fmt_int(n, lang=ctx.lang) for n in respons.units["open_overdue"]] + (
+        [fmt_int(respons.verifier, lang=ctx.lang)] if respons.verifier else [])
+    frame = pd.DataFrame({t("peringkat.respons.unit"): names, t("peringkat.respons.count"): counts})
+    st.dataframe(frame, hide_index=True, column_config={
+        t("peringkat.respons.count"): st.column_config.TextColumn(alignment="right")})
+
+
 league = None
 with panel(t("peringkat.table"), title=True):
     league = ctx.query(screens.league_for, by=by, period=period, as_of=ctx.as_of,
@@ -55,11 +73,16 @@ with panel(t("peringkat.table"), title=True):
     gap = ctx.query(screens.coverage, period, ctx.as_of, policy).note(ctx.lang)
     if gap:  # units are unranked because times are missing, not because they are small
         st.warning(md_escape(gap), icon=":material/info:")
+    if gap and not table["ranked"].any() and by != "kecamatan":
+        respons = ctx.query(screens.respons_now, ctx.as_of, policy, None)
+        if respons is not None:
+            show_respons(respons)
     if table.empty:
         st.info(t("peringkat.empty"))
     else:
         st.caption(t("peringkat.tap_area" if by == "kecamatan" else "peringkat.tap"))
-        show_league(table[table["ranked"]].reset_index(drop=True), f"league_{by}")
+        if table["ranked"].any():  # an empty grid would only say "empty"
+            show_league(table[table["ranked"]].reset_index(drop=True), f"league_{by}")
         small = table[~table["ranked"]].reset_index(drop=True)
         if len(small):
             # Without stage times nobody is ranked: then it is not "small volume"; the warning says why.

@@ -45,6 +45,26 @@ def league_links(rows) -> None:
                      icon=":material/chevron_right:", icon_position="right")
 
 
+def respons_panel(respons: screens.ResponsNow) -> None:
+    """Without dispatch times the units' own stages cannot be judged: the complaints still
+    unanswered past the end-to-end limit can, exactly, from one export."""
+    limit, moment = fmt.fmt_limit(respons.limit_days, respons.limit_hours, lang=lang), ctx.fmt_datetime(ctx.as_of)
+    st.caption(t("ringkasan.respons.caption", limit=limit, moment=moment))
+    if respons.total == 0:
+        st.info(t("ringkasan.respons.none", limit=limit, moment=moment), icon=":material/check_circle:")
+    if not respons.units.empty:
+        st.plotly_chart(charts.unit_bar(respons.units, label="short", value="open_overdue", code="group_code",
+                                        value_label=t("ringkasan.respons.label", limit=limit), lang=lang),
+                        config=charts.CHART_CONFIG)
+        for row in respons.units.itertuples():
+            st.page_link(UNIT_PAGE, label=t("ringkasan.respons.link", unit=md_escape(row.short),
+                                            n=fmt.fmt_int(row.open_overdue, lang=lang)),
+                         query_params={"unit": row.group_code}, help=md_escape(row.group),
+                         icon=":material/chevron_right:", icon_position="right")
+    if respons.verifier:
+        st.caption(t("ringkasan.respons.verifier", n=fmt.fmt_int(respons.verifier, lang=lang)))
+
+
 with panel(t("ringkasan.panel.sentence")):
     ov = overview()
     if ov.kpis[0].value in (None, 0):
@@ -70,33 +90,42 @@ with panel(t("ringkasan.panel.kpi")):
     if overview().now and overview().now.overdue_verifier:
         st.caption(t("ringkasan.overdue.verifier", n=fmt.fmt_int(overview().now.overdue_verifier, lang=lang)))
 
-league = coded(st.segmented_control, t("ringkasan.league.which"), LEAGUES, key="liga", default="opd",
-               format_func=option_labels("ringkasan.league.", lang), required=True)
-best_col, worst_col = st.columns(2)
-with best_col, panel(t("ringkasan.panel.best"), title=True):
-    st.caption(t("ringkasan.league.legend"))
-    league_links(overview().best[league])
-with worst_col, panel(t("ringkasan.panel.worst"), title=True):
-    league_links(overview().worst[league])
+if overview().respons is not None:
+    # No unit can be ranked without its stage times: the figure that can be judged comes first,
+    # instead of empty best/worst lists that would read as "too few complaints".
+    with panel(t("ringkasan.panel.respons"), title=True):
+        respons_panel(overview().respons)
+else:
+    league = coded(st.segmented_control, t("ringkasan.league.which"), LEAGUES, key="liga", default="opd",
+                   format_func=option_labels("ringkasan.league.", lang), required=True)
+    best_col, worst_col = st.columns(2)
+    with best_col, panel(t("ringkasan.panel.best"), title=True):
+        st.caption(t("ringkasan.league.legend"))
+        league_links(overview().best[league])
+    with worst_col, panel(t("ringkasan.panel.worst"), title=True):
+        league_links(overview().worst[league])
 
-with panel(t("ringkasan.panel.overdue"), title=True):
-    overdue, moment = overview().most_overdue, ctx.fmt_datetime(ctx.as_of)
-    if overdue.empty:
-        st.info(t("ringkasan.overdue.none", moment=moment), icon=":material/check_circle:")
-    else:
-        st.caption(t("ringkasan.overdue.caption", moment=moment))
-        fig = charts.unit_bar(overdue, label="short", value="open_overdue", code="group_code",
-                              value_label=METRICS["open_overdue"].label(lang), lang=lang)
-        st.plotly_chart(fig, config=charts.CHART_CONFIG)
-        for row in overdue.itertuples():  # a tap on a plotly bar does not select on phones: links do
-            st.page_link(UNIT_PAGE, label=t("ringkasan.overdue.link", unit=md_escape(row.short),
-                                            n=fmt.fmt_int(row.open_overdue, lang=lang)),
-                         query_params={"unit": row.group_code}, help=md_escape(row.group),
-                         icon=":material/chevron_right:", icon_position="right")
+# The units' own stages overdue now; without their times (respons shown above) there is nothing
+# to list, and "none" would read as all well.
+if overview().respons is None:
+    with panel(t("ringkasan.panel.overdue"), title=True):
+        overdue, moment = overview().most_overdue, ctx.fmt_datetime(ctx.as_of)
+        if overdue.empty:
+            st.info(t("ringkasan.overdue.none", moment=moment), icon=":material/check_circle:")
+        else:
+            st.caption(t("ringkasan.overdue.caption", moment=moment))
+            fig = charts.unit_bar(overdue, label="short", value="open_overdue", code="group_code",
+                                  value_label=METRICS["open_overdue"].label(lang), lang=lang)
+            st.plotly_chart(fig, config=charts.CHART_CONFIG)
+            for row in overdue.itertuples():  # a tap on a plotly bar does not select on phones: links do
+                st.page_link(UNIT_PAGE, label=t("ringkasan.overdue.link", unit=md_escape(row.short),
+                                                n=fmt.fmt_int(row.open_overdue, lang=lang)),
+                             query_params={"unit": row.group_code}, help=md_escape(row.group),
+                             icon=":material/chevron_right:", icon_position="right")
 
 with panel(t("ringkasan.panel.trend"), title=True):
     trend = overview().trend
-    if trend.empty:
+    if trend.empty or not trend["on_time_rate"].notna().any():  # no week with a decided stage: no line
         st.info(t("ringkasan.trend.empty"))
     else:
         st.caption(t("ringkasan.trend.caption"))

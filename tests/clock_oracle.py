@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from analytics.metrics.clock import CONTEXT_COLUMNS, OUTPUT_COLUMNS, OWNER_KINDS, STAGE_OWNER, STATES
 from analytics.rules.model import STATUSES
-from analytics.rules.policy import STAGES, SlaPolicy, stage_limits
+from analytics.rules.policy import CHAIN_STAGES, STAGES, SlaPolicy, stage_limits
 
 # The clock works on naive-UTC numpy arrays end to end; these two private helpers are the
 # array-level forms of workcal.deadlines / local_dates, without a Series round trip per call.
@@ -28,11 +28,13 @@ _SPANS: dict[str, tuple[str, str]] = {
     "verifikasi": ("received_at", "dispatched_at"),
     "tindak_lanjut": ("dispatched_at", "first_response_at"),
     "penyelesaian": ("dispatched_at", "resolved_at"),
+    "respons": ("received_at", "first_response_at"),
 }
 _NEEDS: dict[str, tuple[str, ...]] = {
     "verifikasi": ("received_at", "verified_at", "dispatched_at"),
     "tindak_lanjut": ("dispatched_at", "first_response_at"),
     "penyelesaian": ("dispatched_at", "resolved_at"),
+    "respons": ("received_at", "verified_at", "first_response_at"),
 }
 _FLAGS = {
     "verified_at": "verified_est",
@@ -50,7 +52,8 @@ _NAT = np.datetime64("NaT", "us")
 
 
 def oracle_stage_clock(
-    complaints: pd.DataFrame, policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp
+    complaints: pd.DataFrame, policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp,
+    stages: tuple[str, ...] = CHAIN_STAGES,
 ) -> pd.DataFrame:
     """The stage clock computed without SQL, to check the SQL clock against.
 
@@ -66,7 +69,7 @@ def oracle_stage_clock(
     # at_risk reaches to the end of the next working day after as_of's local date.
     risk_until = add_working_days(cal, as_of_date, 1)[0]
 
-    limited = [s for s in STAGES if policy.stage(s) is not None]
+    limited = [s for s in STAGES if policy.stage(s) is not None and s in stages]
     needed = sorted({"received_at", *(c for s in limited for c in _NEEDS[s])})
     missing = [c for c in needed if c not in complaints.columns]
     if missing:
@@ -78,13 +81,17 @@ def oracle_stage_clock(
     classification = _text(complaints, "classification")
     category = _text(complaints, "category")
     status_codes, status_values = pd.factorize(_text(complaints, "status"))
+    # Closed without a response (rejected, archived): the respons ends with the verification.
+    closes = np.array([False if (s := STATUSES.get(str(v))) is None else
+                       (not s.is_open and "first_response_at" not in s.reached) for v in status_values] + [False])
+    closes_unanswered = closes[status_codes]
 
     parts: list[dict[str, np.ndarray]] = []
     for stage in limited:
         days, hours = stage_limits(policy, stage, classification, category)
         rows = np.flatnonzero(~(np.isnan(days) & np.isnan(hours)))
-        start, start_est, end, end_est = _stage_span(stage, times, flags, rows)
-        start_lo, end_lo = _earliest(stage, times, afters, rows, start, start_est, end, end_est)
+        start, start_est, end, end_est = _stage_span(stage, times, flags, rows, closes_unanswered[rows])
+        start_lo, end_lo = _earliest(stage, times, afters, rows, start, start_est, end, end_est, closes_unanswered[rows])
         gap_start, gap_end = _status_gaps(stage, status_codes[rows], status_values, times, rows, end)
         part = _evaluate(
             cal, tz, start, start_est, end, end_est, days[rows], hours[rows],
@@ -93,6 +100,8 @@ def oracle_stage_clock(
         part["rows"] = rows
         part["stage"] = np.full(len(rows), STAGES.index(stage), dtype=np.int8)
         part["owner"] = np.full(len(rows), OWNER_KINDS.index(STAGE_OWNER[stage]), dtype=np.int8)
+        if stage == "respons":  # the verifier's while no unit has the complaint
+            part["owner"][_text(complaints, "unit").isna().to_numpy()[rows]] = OWNER_KINDS.index("verifikator")
         parts.append(part)
     return _assemble(complaints, times["received_at"], parts)
 
@@ -173,6 +182,7 @@ def _stage_span(
     times: dict[str, np.ndarray],
     flags: dict[str, np.ndarray],
     rows: np.ndarray,
+    closes_unanswered: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(start, start_estimated, end, end_estimated) of ``stage`` for the given rows."""
     start_col, end_col = _SPANS[stage]
@@ -186,12 +196,16 @@ def _stage_span(
         undispatched = np.isnat(end)
         end = np.where(undispatched, times["verified_at"][rows], end)
         end_est = np.where(undispatched, flags["verified_at"][rows], end_est)
+    if stage == "respons":
+        by_verifier = np.isnat(end) & closes_unanswered
+        end = np.where(by_verifier, times["verified_at"][rows], end)
+        end_est = np.where(by_verifier, flags["verified_at"][rows], end_est)
     return start, start_est, end, end_est
 
 
 def _earliest(
     stage: str, times: dict[str, np.ndarray], afters: dict[str, np.ndarray], rows: np.ndarray,
-    start: np.ndarray, start_est: np.ndarray, end: np.ndarray, end_est: np.ndarray,
+    start: np.ndarray, start_est: np.ndarray, end: np.ndarray, end_est: np.ndarray, closes_unanswered: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(earliest possible start, earliest possible end): a reported time is itself; an estimated
     one is after its stored bound (after receipt when none is stored), and an end is after a
@@ -202,6 +216,9 @@ def _earliest(
     end_after = afters[end_col][rows]
     if stage == "verifikasi":
         end_after = np.where(np.isnat(times["dispatched_at"][rows]), afters["verified_at"][rows], end_after)
+    if stage == "respons":
+        by_verifier = np.isnat(times["first_response_at"][rows]) & closes_unanswered
+        end_after = np.where(by_verifier, afters["verified_at"][rows], end_after)
 
     def latest(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.where(np.isnat(a) | (b > a), b, a)
@@ -241,6 +258,10 @@ def _status_gaps(
             # verified or dispatched, or when the complaint was closed without either (archived).
             start_hit[i] = True
             end_hit[i] = not status.is_open or bool(reached & {"verified_at", "dispatched_at"})
+        elif stage == "respons":
+            # Received; over at the first response or when closed without one.
+            start_hit[i] = True
+            end_hit[i] = not status.is_open or "first_response_at" in reached
         else:
             start_hit[i] = start_col in reached
             end_hit[i] = end_col in reached

@@ -28,12 +28,13 @@ from analytics.rules.workcal import WorkCalendar
 
 
 def stage_clock(
-    complaints: pd.DataFrame, policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp
+    complaints: pd.DataFrame, policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp,
+    stages: tuple[int, ...] = clock_sql.CHAIN,
 ) -> pd.DataFrame:
     """store_stage_clock's rows and columns for a frame of complaints (canonical columns; missing
     ``*_est`` flags count as False, missing text columns as NA) instead of a relation of the store."""
     _as_of(as_of)  # refuses a naive as_of before anything else
-    limited = [s for s in STAGES if policy.stage(s) is not None]
+    limited = [s for i, s in enumerate(STAGES) if policy.stage(s) is not None and i in stages]
     needed = sorted({"received_at", *(c for s in limited for c in clock_sql._NEEDS[s])})
     missing = [c for c in needed if c not in complaints.columns]
     if missing:
@@ -44,13 +45,14 @@ def stage_clock(
         **{c: _aware(_utc_values(complaints[c], c) if c in complaints.columns else np.full(len(complaints), _NAT))
            for c in (*clock_sql.TIME_COLUMNS, *clock_sql.AFTER_COLUMNS)},
         **{c: _flag(complaints, c) for c in clock_sql.FLAG_COLUMNS},
-        **{c: _text(complaints, c).astype("str").reset_index(drop=True) for c in ("status", "classification", "category")},
+        **{c: _text(complaints, c).astype("str").reset_index(drop=True)
+           for c in ("status", "classification", "category", "unit")},
     })
     # A private in-memory database: the frame and the calendar tables are registered on a
     # cursor of its own, so concurrent calls never see each other's tables.
     with _memory_db().cursor() as cur:
         cur.register("clock_input", frame)
-        setup = clock_sql.setup(cur, "clock_input", {}, policy, cal, as_of)
+        setup = clock_sql.setup(cur, "clock_input", {}, policy, cal, as_of, stages)
         setup.register(cur)
         sql = clock_sql.clock_sql(setup, "clock_input", ("_row",)) + " ORDER BY stage, _row"
         result = cur.sql(sql, params=clock_sql.bind(sql, setup.params)).to_arrow_table()

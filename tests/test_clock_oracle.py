@@ -76,6 +76,26 @@ def test_sql_clock_matches_the_numpy_oracle(complaints, policy, as_of) -> None:
     assert (sql["state"] == "uncertain").any() and (sql["state"] == "late").any()
 
 
+@pytest.mark.parametrize("policy", ["sp4n-lapor", "lapor-aa-bekasi"])
+def test_the_respons_stage_matches_the_oracle_and_is_asked_for_by_name(complaints, policy) -> None:
+    from analytics.metrics.clock import ALL_STAGES
+
+    pol = load_policy(policy)
+    cal = policy_calendar(pol)
+    at = pd.Timestamp("2025-11-20 12:00", tz=TZ).tz_convert("UTC")
+    frame = complaints.copy()
+    frame.loc[frame.index[::7], "unit"] = pd.NA  # not yet with a unit: the verifier owns its respons
+    sql = stage_clock(frame, pol, cal, at, ALL_STAGES)
+    oracle = oracle_stage_clock(frame, pol, cal, at, ("verifikasi", "tindak_lanjut", "penyelesaian", "respons"))
+    _same(sql, oracle)
+    respons = sql[sql["stage"] == "respons"]
+    assert len(respons) == len(frame)  # every complaint, from its receipt
+    assert set(respons["owner_kind"].astype("str")) == {"unit", "verifikator"}
+    assert (respons["state"] == "on_time").any() and (respons["state"] == "late").any()
+    # By default the chain only: respons overlaps it and is never added to it.
+    assert "respons" not in set(stage_clock(frame, pol, cal, at)["stage"].astype("str"))
+
+
 def test_hour_override_and_a_daylight_saving_zone(complaints, tmp_path: Path) -> None:
     path = tmp_path / "ny.toml"
     path.write_text(

@@ -43,9 +43,10 @@ def test_default_policy_is_sp4n_lapor_3_and_5_working_days() -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("sp4n-lapor", {"verifikasi": Limit(days=3), "tindak_lanjut": Limit(days=5)}),
-        ("kota-bandung", {"verifikasi": Limit(days=2), "tindak_lanjut": Limit(days=5)}),
-        ("lapor-aa-bekasi", {"verifikasi": Limit(days=3), "tindak_lanjut": Limit(hours=24.0)}),
+        ("sp4n-lapor", {"verifikasi": Limit(days=3), "tindak_lanjut": Limit(days=5), "respons": Limit(days=8)}),
+        ("kota-bandung", {"verifikasi": Limit(days=2), "tindak_lanjut": Limit(days=5), "respons": Limit(days=7)}),
+        ("lapor-aa-bekasi", {"verifikasi": Limit(days=3), "tindak_lanjut": Limit(hours=24.0),
+                             "respons": Limit(hours=24.0)}),
         ("permenpan-62-2018", {"penyelesaian": Limit(days=14)}),
     ],
 )
@@ -133,7 +134,7 @@ def test_policy_is_hashable_and_picklable() -> None:
 def test_stage_limits_rejects_unknown_stage() -> None:
     with pytest.raises(ValueError, match="unknown stage"):
         stage_limits(load_policy(), "selesai", pd.Series([], dtype="str"), pd.Series([], dtype="str"))
-    assert STAGES == ("verifikasi", "tindak_lanjut", "penyelesaian")
+    assert STAGES == ("verifikasi", "tindak_lanjut", "penyelesaian", "respons")
 
 
 HEAD = 'name = "buruk"\nlabel = "Buruk"\ndescription = "d"\n'

@@ -67,3 +67,52 @@ def test_ringkasan_and_peringkat_say_why_instead_of_all_well(bandung, monkeypatc
             assert "Volume kecil" not in text, page
     finally:
         clear_caches()
+
+
+def test_open_past_the_respons_limit_is_a_real_figure_per_unit(bandung):
+    """What one Ringkas export can judge exactly: complaints unanswered more than 8 working days
+    after receipt (the respons stage), per unit; never added to the chain's Lewat batas."""
+    con = duckdb.connect(str(bandung), read_only=True)
+    try:
+        fresh = status.freshness(con)
+        at = fresh.latest_snapshot_at
+        respons = screens.respons_now(con, at, POLICY, None)
+        assert respons is not None and respons.limit_days == 8
+        assert not respons.units.empty and respons.units["open_overdue"].min() > 0
+        # Independently: complaints in an open status, with a unit and no response, received more
+        # than 8 working days before the data moment (the export's last receipts are 13 months
+        # before it, so every open one is past the limit).
+        open_codes = ("menunggu_verifikasi", "menunggu_kelengkapan", "terverifikasi", "didisposisi")
+        expected = con.execute(
+            "SELECT count(*) FROM complaints WHERE status IN $open AND unit IS NOT NULL AND first_response_at IS NULL",
+            {"open": list(open_codes)}).fetchall()[0][0]
+        assert int(respons.units["open_overdue"].sum()) == expected > 0
+        period = default_period(at, POLICY.timezone, None, None, fresh.latest_received_at)
+        head = screens.headline_numbers(con, period, at, POLICY).as_dict()
+        assert head["by_stage"]["respons"]["overdue_now"] == respons.total
+        # Lewat batas counts the chain only: the verification stages overdue, not respons again.
+        assert head["overdue_now"] == head["by_stage"]["verifikasi"]["overdue_now"]
+        ov = screens.overview(con, period, at, POLICY)
+        assert ov.respons is not None and ov.respons.total == respons.total
+    finally:
+        con.close()
+
+
+def test_ringkasan_shows_the_respons_figure_first(bandung, monkeypatch, tmp_path):
+    users = tmp_path / "users.toml"
+    users.write_text("[access]\nallow_open = true\n", encoding="utf-8")
+    monkeypatch.setenv("PANTAU_DB", str(bandung))
+    monkeypatch.setenv("PANTAU_USERS", str(users))
+    clear_caches()
+    try:
+        at = open_page(None)
+        assert not at.exception, at.exception
+        captions = " ".join(str(c.value) for c in at.caption)
+        assert "lebih dari 8 hari kerja sejak diterima" in captions
+        titles = [str(h.value) for kind in ("header", "subheader", "markdown") for h in getattr(at, kind)]
+        assert any("Belum ditanggapi melewati batas" in x for x in titles), titles
+        assert not any("Terbaik" in x for x in titles)  # no empty best list
+        links = [str(p.label) for p in at.get("page_link")]
+        assert any("belum ditanggapi" in label for label in links), links
+    finally:
+        clear_caches()

@@ -16,6 +16,7 @@ from analytics.textfmt import (  # noqa: F401 - re-exported for the UI
     fmt_days,
     fmt_delta,
     fmt_int,
+    fmt_limit,
     fmt_num,
     fmt_pct,
     is_missing,

@@ -102,7 +102,7 @@ _HEADERS = {
 
 
 STAGE_WORDS = {"verifikasi": ("Verifikasi", "Verification"), "tindak_lanjut": ("Tindak lanjut", "Follow-up"),
-               "penyelesaian": ("Penyelesaian", "Resolution")}
+               "penyelesaian": ("Penyelesaian", "Resolution"), "respons": ("Respons sejak diterima", "Response since receipt")}
 
 
 def readable(frame: pd.DataFrame, tz: str, lang: str = "id") -> pd.DataFrame:

@@ -6,6 +6,9 @@ Stages (start -> end, owner):
   (rejected); owner the verifier (Diskominfo), ``owner_kind = "verifikator"``.
 - ``tindak_lanjut``: dispatched_at -> first_response_at; owner the unit.
 - ``penyelesaian``: dispatched_at -> resolved_at; owner the unit.
+- ``respons``: received_at -> first_response_at, end to end; owner the unit it went to (the
+  verifier while no unit has it). It overlaps the first two, so it is computed only when asked for
+  (``stages=ALL_STAGES`` or ``(RESPONS,)``) and never added to the chain's counts.
 
 Everything is judged "as of" a moment the caller passes (never the wall clock), so a report for
 last Friday is reproducible. Definitions in plain words: docs/metrics.md.
@@ -23,11 +26,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.metrics import clock_sql
-from analytics.rules.policy import STAGES, SlaPolicy
+from analytics.rules.policy import CHAIN_STAGES, END_TO_END, STAGES, SlaPolicy
 from analytics.rules.workcal import DEFAULT_OVERRIDE_PATH, WorkCalendar, load_calendar
 from analytics.store.reads import filter_clause, scope_clause
 
 __all__ = [
+    "ALL_STAGES",
+    "RESPONS",
+    "CHAIN",
     "CONTEXT_COLUMNS",
     "OUTPUT_COLUMNS",
     "OWNER_KINDS",
@@ -42,6 +48,12 @@ __all__ = [
     "policy_calendar",
     "store_stage_clock",
 ]
+
+# Which stages a clock computes (STAGES positions): the chain by default, all of them on request.
+CHAIN: tuple[int, ...] = clock_sql.CHAIN
+RESPONS: int = clock_sql.RESPONS
+ALL_STAGES: tuple[int, ...] = (*clock_sql.CHAIN, RESPONS)
+assert tuple(STAGES[i] for i in CHAIN) == CHAIN_STAGES and STAGES[clock_sql.RESPONS] == END_TO_END
 
 # Order matters only for display and for the categorical codes below.
 STATES: tuple[str, ...] = (
@@ -63,11 +75,13 @@ STAGE_OWNER: dict[str, str] = {
     "verifikasi": "verifikator",
     "tindak_lanjut": "unit",
     "penyelesaian": "unit",
+    "respons": "unit",  # the verifier's while no unit has the complaint (owner_kind per row)
 }
 STAGE_LABELS: dict[str, str] = {
     "verifikasi": "Verifikasi",
     "tindak_lanjut": "Tindak lanjut",
     "penyelesaian": "Penyelesaian",
+    "respons": "Respons (sejak diterima)",
 }
 # Complaint fields repeated on every stage row, for grouping and drill-down.
 CONTEXT_COLUMNS: tuple[str, ...] = (
@@ -129,13 +143,14 @@ def _calendar(span: tuple[int, int, int] | None, override: str | None, stamp: in
 def store_stage_clock(
     con: duckdb.DuckDBPyConnection, source: str, params: dict[str, object], policy: SlaPolicy,
     cal: WorkCalendar, as_of: pd.Timestamp, states: tuple[str, ...] | None = None,
-    due_in: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    due_in: tuple[pd.Timestamp, pd.Timestamp] | None = None, stages: tuple[int, ...] = clock_sql.CHAIN,
 ) -> pd.DataFrame:
     """stage_clock of the complaints in ``source``, a relation of the store with a ``_row``
     column (e.g. ``(SELECT rowid AS _row, * FROM complaints WHERE ...)``, values bound through
     ``params``), computed inside the store. With ``states``, only rows in those states come
     back, so a breach list over years never carries the million on-time rows into pandas. With
-    ``due_in`` (UTC bounds of a period), only the stages whose deadline falls in it.
+    ``due_in`` (UTC bounds of a period), only the stages whose deadline falls in it. ``stages``
+    (STAGES positions): the chain by default; ALL_STAGES adds "respons".
 
     One row per complaint and stage the policy limits (stage by stage, verifikasi first).
     Returned columns:
@@ -161,7 +176,7 @@ def store_stage_clock(
     """
     _as_of(as_of)
     with con.cursor() as cur:  # registrations stay on this cursor
-        setup = clock_sql.setup(cur, source, params, policy, cal, as_of)
+        setup = clock_sql.setup(cur, source, params, policy, cal, as_of, stages)
         setup.register(cur)
         sql = clock_sql.clock_sql(setup, source, ("_row", *CONTEXT_COLUMNS, "received_at"))
         keep = []
@@ -242,15 +257,15 @@ def reach_days(policy: SlaPolicy) -> int:
 # The end of each stage (clock_sql spans): a complaint whose timed stages all ended by a moment has
 # nothing open then, so the now lens never clocks it.
 _STAGE_END = {"verifikasi": "coalesce(dispatched_at, verified_at)", "tindak_lanjut": "first_response_at",
-              "penyelesaian": "resolved_at"}
+              "penyelesaian": "resolved_at", "respons": "first_response_at"}
 
 
-def _open_source(as_of, policy, filters, unit_scope) -> tuple[str, dict[str, object]]:  # noqa: ANN001
+def _open_source(as_of, policy, filters, unit_scope, stages) -> tuple[str, dict[str, object]]:  # noqa: ANN001
     """The complaints that can have a stage open at ``as_of``: received by then, with the end of
-    at least one stage the policy times missing or later (fixed SQL from _STAGE_END)."""
+    at least one of ``stages`` the policy times missing or later (fixed SQL from _STAGE_END)."""
     where, params = _where(filters, unit_scope)
     params |= {"t": pd.Timestamp(as_of).to_pydatetime()}
-    ends = [_STAGE_END[s] for s in STAGES if policy.stage(s) is not None] or ["received_at"]
+    ends = [_STAGE_END[STAGES[i]] for i in stages if policy.stage(STAGES[i]) is not None] or ["received_at"]
     still_open = "(" + " OR ".join(f"{e} IS NULL OR {e} > $t" for e in ends) + ")"
     return "(SELECT rowid AS _row, * FROM complaints WHERE received_at <= $t AND " + still_open + where + ")", params
 
@@ -258,24 +273,26 @@ def _open_source(as_of, policy, filters, unit_scope) -> tuple[str, dict[str, obj
 def open_clock(
     con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, policy: SlaPolicy,
     filters: dict[str, list[str]] | None = None, unit_scope: str | None = None,
+    stages: tuple[int, ...] = clock_sql.CHAIN,
 ) -> pd.DataFrame:
     """The "now" lens (docs/metrics.md, "Lenses"): every stage open at ``as_of`` that is past
     its deadline (open_overdue) or due by the next working day (at_risk), whatever the day its
     complaint was received, the verifier's stages included, as clock rows (store_stage_clock)."""
-    src, params = _open_source(as_of, policy, filters, unit_scope)
-    return store_stage_clock(con, src, params, policy, policy_calendar(policy), as_of, ("open_overdue", "at_risk"))
+    src, params = _open_source(as_of, policy, filters, unit_scope, stages)
+    return store_stage_clock(con, src, params, policy, policy_calendar(policy), as_of, ("open_overdue", "at_risk"),
+                             stages=stages)
 
 
 def open_counts(
     con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, policy: SlaPolicy,
-    filters: dict[str, list[str]] | None = None,
+    filters: dict[str, list[str]] | None = None, stages: tuple[int, ...] = clock_sql.CHAIN,
 ) -> pd.DataFrame:
     """open_clock counted in the store: stage, owner_kind, unit, unit_code, state (open_overdue |
     at_risk), stages. What Ringkasan and the summary need, without the rows."""
-    src, params = _open_source(as_of, policy, filters, None)
+    src, params = _open_source(as_of, policy, filters, None, stages)
     columns = ["stage", "owner_kind", "unit", "unit_code", "state", "stages"]
     with con.cursor() as cur:
-        setup = clock_sql.setup(cur, src, params, policy, policy_calendar(policy), as_of)
+        setup = clock_sql.setup(cur, src, params, policy, policy_calendar(policy), as_of, stages)
         if not setup.has_rows:
             return pd.DataFrame(columns=columns)
         setup.register(cur)
@@ -293,14 +310,14 @@ def open_counts(
 def due_clock(
     con: duckdb.DuckDBPyConnection, period_utc: tuple[pd.Timestamp, pd.Timestamp], as_of: pd.Timestamp,
     policy: SlaPolicy, states: tuple[str, ...] | None = None, filters: dict[str, list[str]] | None = None,
-    unit_scope: str | None = None,
+    unit_scope: str | None = None, stages: tuple[int, ...] = clock_sql.CHAIN,
 ) -> pd.DataFrame:
     """The "due" lens: the stage rows whose deadline falls in ``period_utc`` ([lo, hi), UTC), of
     complaints received before it ends and no earlier than the policy's longest limit can reach."""
     where, params = _where(filters, unit_scope)
     src, due_params = due_source(*period_utc, policy, where)
     return store_stage_clock(con, src, params | due_params, policy, policy_calendar(policy), as_of, states,
-                             due_in=period_utc)
+                             due_in=period_utc, stages=stages)
 
 
 def clock_arrays(result: pa.Table, row_column: str) -> dict[str, np.ndarray]:

@@ -37,7 +37,9 @@ from analytics.rules.workcal import WorkCalendar, _fixed_offset, _utc_to_local_d
 
 DAY_US = 86_400_000_000
 STATE_CODES = ("on_time", "late", "open_overdue", "at_risk", "open", "not_started", "unknown", "uncertain")
-STAGE_OWNER_CODE = {"verifikasi": 0, "tindak_lanjut": 1, "penyelesaian": 1}  # OWNER_KINDS index
+# The chain's stage codes (STAGES positions): what a clock computes unless "respons" is asked for.
+CHAIN = (0, 1, 2)
+RESPONS = 3
 # Columns a relation must have for the clock; flags and text may be NULL.
 TIME_COLUMNS = ("received_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at")
 FLAG_COLUMNS = ("verified_est", "dispatched_est", "first_response_est", "resolved_est")
@@ -47,6 +49,7 @@ _NEEDS = {
     "verifikasi": ("received_at", "verified_at", "dispatched_at"),
     "tindak_lanjut": ("dispatched_at", "first_response_at"),
     "penyelesaian": ("dispatched_at", "resolved_at"),
+    "respons": ("received_at", "verified_at", "first_response_at"),
 }
 
 
@@ -92,24 +95,33 @@ def calendar_tables(cal: WorkCalendar) -> tuple[pa.Table, pa.Table]:
 
 def _status_rules() -> pa.Table:
     """Per stage and canonical status: does the status show the stage's start reached, its end
-    reached, and (verifikasi) the dispatch reached. Unknown or missing statuses match no row."""
+    reached, (verifikasi) the dispatch reached, and (respons) the complaint closed without a
+    response (rejected or archived: the verifier's decision answered it). Unknown or missing
+    statuses match no row."""
     rows = []
     for stage_code, stage in enumerate(STAGES):
         for code, status in STATUSES.items():
             reached = set(status.reached)
+            closes = stage == "respons" and not status.is_open and "first_response_at" not in reached
             if stage == "verifikasi":
                 # Any recognised status means the complaint was received. Verification is over
                 # once verified or dispatched, or when closed without either (archived).
                 start_hit = True
                 end_hit = not status.is_open or bool(reached & {"verified_at", "dispatched_at"})
+            elif stage == "respons":
+                # Received, and over once the first response came or the complaint was closed
+                # (a rejection or an archive answers it too; its time is then unknown).
+                start_hit = True
+                end_hit = not status.is_open or "first_response_at" in reached
             else:
                 start_hit = "dispatched_at" in reached
                 end_hit = ("first_response_at" if stage == "tindak_lanjut" else "resolved_at") in reached
-            rows.append((stage_code, code, start_hit, end_hit, "dispatched_at" in reached))
+            rows.append((stage_code, code, start_hit, end_hit, "dispatched_at" in reached, closes))
     cols = list(zip(*rows))
     return pa.table({
         "stage": pa.array(cols[0], pa.int8()), "status": pa.array(cols[1], pa.string()),
         "start_hit": pa.array(cols[2]), "end_hit": pa.array(cols[3]), "dispatch_hit": pa.array(cols[4]),
+        "closes": pa.array(cols[5]),
     })
 
 
@@ -148,7 +160,7 @@ def as_of_us(as_of: pd.Timestamp) -> int:
 
 def setup(
     con: duckdb.DuckDBPyConnection, source: str, source_params: dict[str, object],
-    policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp, stages: tuple[int, ...] | None = None,
+    policy: SlaPolicy, cal: WorkCalendar, as_of: pd.Timestamp, stages: tuple[int, ...] = CHAIN,
 ) -> ClockSetup:
     """Look at the source (its distinct classification/category pairs, the range of the times
     the clock will use) and prepare the parameters and tables of a clock query as of ``as_of``.
@@ -161,7 +173,8 @@ def setup(
     as_of_date = _utc_to_local_dates(np.array([now_us], dtype="datetime64[us]"), tz)
     risk_until = add_working_days(cal, as_of_date, 1)[0]  # also checks as_of is in the calendar
     # Only the stages asked for (a unit league needs no verification clock): fewer rows to judge.
-    limited = [s for i, s in enumerate(STAGES) if policy.stage(s) is not None and (stages is None or i in stages)]
+    # The default is the chain; "respons" overlaps it and comes only when asked for (RESPONS).
+    limited = [s for i, s in enumerate(STAGES) if policy.stage(s) is not None and i in stages]
     used = sorted({c for s in limited for c in _NEEDS[s]})
     # One scan: the distinct (classification, category) pairs, and per pair the earliest and
     # latest of each time the clock will use (times after as_of are not used).
@@ -178,8 +191,7 @@ def setup(
     instants = sorted({v for r in scan for v in r[2:] if v is not None})
     instants = [pd.Timestamp(v, unit="us", tz="UTC") for v in (instants[:1] + instants[-1:])]
     lim = limits_table(policy, pairs)
-    if stages is not None:
-        lim = lim.filter(pc.is_in(lim["stage"], value_set=pa.array(stages, pa.int8())))
+    lim = lim.filter(pc.is_in(lim["stage"], value_set=pa.array(stages, pa.int8())))
     if instants:
         utc = np.array([t.tz_localize(None).as_unit("us").asm8 for t in instants], dtype="datetime64[us]")
         dates = _utc_to_local_dates(utc, tz)
@@ -252,28 +264,35 @@ WITH c AS (
         epoch_us(c.first_response_at) AS fr, epoch_us(c.resolved_at) AS res,
         coalesce(c.verified_est, false) AS ver_est, coalesce(c.dispatched_est, false) AS dis_est,
         coalesce(c.first_response_est, false) AS fr_est, coalesce(c.resolved_est, false) AS res_est,
+        c.unit IS NULL AS no_unit,
         epoch_us(c.verified_after) AS ver_lo, epoch_us(c.dispatched_after) AS dis_lo,
         epoch_us(c.first_response_after) AS fr_lo, epoch_us(c.resolved_after) AS res_lo
     FROM {source} AS c
 ),
 -- One row per complaint and stage it has a limit for. Spans (docs/metrics.md, Stages):
 -- verifikasi received -> dispatched (or verified when never dispatched); tindak_lanjut
--- dispatched -> first response; penyelesaian dispatched -> resolved.
+-- dispatched -> first response; penyelesaian dispatched -> resolved; respons received -> first
+-- response, or the verification decision of a complaint closed without one (vd).
 spans AS (
-    SELECT c.*, l.stage, l.days, l.hours,
-        CASE l.stage WHEN 0 THEN rec ELSE dis END AS st,
-        CASE l.stage WHEN 0 THEN false ELSE dis_est END AS st_est,
-        CASE l.stage WHEN 0 THEN coalesce(dis, ver) WHEN 1 THEN fr ELSE res END AS en,
-        CASE l.stage WHEN 0 THEN (CASE WHEN dis IS NULL THEN ver_est ELSE dis_est END)
-                     WHEN 1 THEN fr_est ELSE res_est END AS en_est,
-        CASE l.stage WHEN 0 THEN (CASE WHEN dis IS NULL THEN ver_lo ELSE dis_lo END)
-                     WHEN 1 THEN fr_lo ELSE res_lo END AS en_after,
-        coalesce(r.start_hit, false) AS start_hit, coalesce(r.end_hit, false) AS end_hit,
-        coalesce(r.dispatch_hit, false) AS dispatch_hit
-    FROM c
-    JOIN pantau_lim AS l
-      ON l.classification IS NOT DISTINCT FROM c.classification AND l.category IS NOT DISTINCT FROM c.category
-    LEFT JOIN pantau_rules AS r ON r.stage = l.stage AND r.status = c.status
+    SELECT x.*,
+        CASE stage WHEN 0 THEN rec WHEN 3 THEN rec ELSE dis END AS st,
+        CASE stage WHEN 0 THEN false WHEN 3 THEN false ELSE dis_est END AS st_est,
+        CASE stage WHEN 0 THEN coalesce(dis, ver) WHEN 1 THEN fr WHEN 2 THEN res
+                   ELSE (CASE WHEN vd THEN ver ELSE fr END) END AS en,
+        CASE stage WHEN 0 THEN (CASE WHEN dis IS NULL THEN ver_est ELSE dis_est END) WHEN 1 THEN fr_est
+                   WHEN 2 THEN res_est ELSE (CASE WHEN vd THEN ver_est ELSE fr_est END) END AS en_est,
+        CASE stage WHEN 0 THEN (CASE WHEN dis IS NULL THEN ver_lo ELSE dis_lo END) WHEN 1 THEN fr_lo
+                   WHEN 2 THEN res_lo ELSE (CASE WHEN vd THEN ver_lo ELSE fr_lo END) END AS en_after
+    FROM (
+        SELECT c.*, l.stage, l.days, l.hours,
+            coalesce(r.start_hit, false) AS start_hit, coalesce(r.end_hit, false) AS end_hit,
+            coalesce(r.dispatch_hit, false) AS dispatch_hit,
+            l.stage = 3 AND c.fr IS NULL AND coalesce(r.closes, false) AS vd
+        FROM c
+        JOIN pantau_lim AS l
+          ON l.classification IS NOT DISTINCT FROM c.classification AND l.category IS NOT DISTINCT FROM c.category
+        LEFT JOIN pantau_rules AS r ON r.stage = l.stage AND r.status = c.status
+    ) AS x
 ),
 -- Started by as_of; "unknown" when the status shows the start (or, once started, the end)
 -- reached but its time is missing; ended by as_of. An estimated time is the snapshot that first
@@ -336,7 +355,8 @@ states AS (
 )
 SELECT {"".join(f'"{c}", ' for c in carry)}
     CAST(stage AS TINYINT) AS stage,
-    CAST(CASE WHEN stage = 0 THEN 0 ELSE 1 END AS TINYINT) AS owner,
+    -- The verifier owns verification, and the respons of a complaint no unit has received.
+    CAST(CASE WHEN stage = 0 OR (stage = 3 AND no_unit) THEN 0 ELSE 1 END AS TINYINT) AS owner,
     CASE WHEN started THEN st END AS started_us,
     deadline_us,
     CASE WHEN ended THEN en END AS ended_us,

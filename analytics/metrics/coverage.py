@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from analytics.metrics import clock_sql
-from analytics.metrics.clock import STAGES, policy_calendar
+from analytics.metrics.clock import ALL_STAGES, STAGES, policy_calendar
 from analytics.rules.periods import Period
 from analytics.rules.policy import SlaPolicy
 from analytics.store.reads import filter_clause
@@ -42,7 +42,7 @@ def stage_coverage(
     timed = [s for s in STAGES if policy.stage(s) is not None]
     counts = pd.DataFrame({"stage": timed, **{c: 0 for c in COVERAGE}})
     with con.cursor() as cur:
-        setup = clock_sql.setup(cur, src, params, policy, policy_calendar(policy), as_of)
+        setup = clock_sql.setup(cur, src, params, policy, policy_calendar(policy), as_of, ALL_STAGES)
         if not setup.has_rows:
             return counts
         setup.register(cur)

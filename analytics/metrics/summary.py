@@ -137,6 +137,7 @@ _STAGE_WORDS = {
     "verifikasi": ("verifikasi dan disposisi", "verification and dispatch"),
     "tindak_lanjut": ("tindak lanjut", "follow-up"),
     "penyelesaian": ("penyelesaian", "resolution"),
+    "respons": ("respons sejak diterima", "response since receipt"),
 }
 
 

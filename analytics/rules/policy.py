@@ -24,8 +24,13 @@ POLICY_DIR = Path(__file__).resolve().parents[2] / "data" / "sla"
 DEFAULT_POLICY = "sp4n-lapor"
 DEFAULT_TZ = "Asia/Jakarta"
 # Canonical stage names; analytics.metrics.clock re-exports this tuple (defined here so that a policy file
-# can be validated without importing the clock).
-STAGES: tuple[str, ...] = ("verifikasi", "tindak_lanjut", "penyelesaian")
+# can be validated without importing the clock). The first three are the chain a complaint passes
+# through, each owned by one office; "respons" (received -> first response) spans the first two
+# end to end, for exports that carry no dispatch time. It overlaps the chain, so it is counted
+# only where asked for by name (never added to the chain's counts: docs/metrics.md, "Stages").
+STAGES: tuple[str, ...] = ("verifikasi", "tindak_lanjut", "penyelesaian", "respons")
+CHAIN_STAGES: tuple[str, ...] = STAGES[:3]
+END_TO_END = "respons"
 
 _TOP_KEYS = {"name", "label", "description", "timezone", "calendar", "reference", "stages"}
 _STAGE_KEYS = {"days", "hours", "classifications", "categories"}
