@@ -65,7 +65,10 @@ def table(head, tz: str, lang: str = "id") -> str:  # noqa: ANN001 - screens.Hea
     ]
     for stage, s in head.by_stage.items():
         lines.append(f"  {STAGE_WORDS[stage][0 if id_ else 1]}: " + ("jatuh tempo" if id_ else "due")
-                     + f" {n(s.due)}, " + ("tepat waktu" if id_ else "on time") + f" {pct(s.on_time_pct)}, "
+                     + f" {n(s.due)}, " + ("tepat waktu" if id_ else "on time") + f" {pct(s.on_time_pct)}"
+                     # a rate over a few judged stages must say how few
+                     + (f" ({'dari' if id_ else 'of'} {n(s.due_on_time + s.due_late)} "
+                        + ("terukur" if id_ else "judged") + ")" if s.on_time_pct is not None else "") + ", "
                      + ("lewat batas sekarang" if id_ else "overdue now") + f" {n(s.overdue_now)}")
     note = coverage_note(head.coverage, lang)
     if note:
