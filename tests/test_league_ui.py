@@ -24,7 +24,7 @@ def _table() -> pd.DataFrame:
         "score": pd.array([91.25, 70.0, None], dtype="Float64"),
         "ranked": [True, True, False], "rank": pd.array([1, 2, None], dtype="Int64"),
         "tier": pd.array(["A", "B", None], dtype="str"),
-        "rank_change": pd.array([2, -1, None], dtype="Int64"),
+        "rank_change": pd.array([2, -1, None], dtype="Int64"), "uncertain": [0, 3, 0],
     })
 
 
@@ -38,6 +38,7 @@ def test_display_frame_labels_and_formats():
     small = frame.iloc[2]
     assert small["Peringkat"] == "" and small["Unit"] == "Dinas Kecil"  # unranked, no short name
     assert small[METRICS["median_response_days"].label("id")] == "–"
+    assert frame.iloc[1]["Tidak pasti"] == "3"  # estimated times whose interval holds the deadline
     en = lu.display_frame(_table(), "en")
     assert en.iloc[0]["On-time rate"] == "91.7%" and en.iloc[0]["Unit"] == "Dinas Pendidikan"
     assert "Unit" not in lu.numeric_columns(en, "en") and "Score" in lu.numeric_columns(en, "en")

@@ -23,7 +23,7 @@ from ui.i18n import t
 
 # League columns, in reading order; the first PHONE_COLUMNS fit a 390 px phone.
 LEAGUE_METRICS = ("rank", "short", "tier", "score", "on_time_rate", "adjusted_on_time_rate", "decided",
-                  "open_overdue", "median_response_days", "rank_change")
+                  "open_overdue", "median_response_days", "rank_change", "uncertain")
 PHONE_COLUMNS = 5
 STAGES = ("semua", "verifikasi", "tindak_lanjut", "penyelesaian")
 BREACH_STATES = ("open_overdue", "at_risk", "late")
