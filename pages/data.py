@@ -128,6 +128,8 @@ def show_report(report) -> None:
         cards.metric(label, value)
     if report.stages_estimated:
         st.caption(t("data.report.estimated", n=fmt_int(report.stages_estimated, lang=ctx.lang)))
+    if report.control_cells:
+        st.caption(t("data.report.control", n=fmt_int(report.control_cells, lang=ctx.lang)))
     if report.quarantine_reasons:
         st.markdown(f"**{t('data.report.reasons')}**")
         show_table(tables.reasons_table(report.quarantine_reasons, ctx.lang))

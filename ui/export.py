@@ -2,12 +2,13 @@
 personal data. Every file the dashboard serves is written here (pages go through ui.downloads,
 which also writes the audit log).
 
-Formula injection: a text cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab / carriage
-return) is run as a formula by Excel and LibreOffice. In XLSX such cells are written as text
-(string type + the "quote prefix" style, so editing the cell keeps it text) and keep their
-value. CSV has no types, so those cells get a leading apostrophe (the OWASP advice). Numbers are
-never touched. Personal data: columns that hold it are dropped by name, and phone numbers, NIK and
-e-mail addresses inside the remaining text are masked (analytics.security.privacy.for_export).
+Every cell goes through the one rule for spreadsheet cells (analytics.security.cells.safe_cell,
+shared with the review workbook and the CLI's CSV): control characters no spreadsheet may hold are
+removed, and formula-looking text (``=``, ``+``, ``-``, ``@`` first, full-width forms and leading
+spaces included) is written as text in XLSX (string type + the "quote prefix" style, value kept)
+and with a leading apostrophe in CSV (the OWASP advice). Numbers are never touched. Personal data:
+columns that hold it are dropped by name, and phone numbers, NIK and e-mail addresses inside the
+remaining text are masked (analytics.security.privacy.for_export).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import io
 
 import pandas as pd
 
-from analytics.security.cells import RISKY_START, is_risky, keep_as_text  # noqa: F401 - one definition, re-exported
+from analytics.security.cells import keep_as_text, safe_frame
 from analytics.security.privacy import for_export, is_personal_key
 
 # Never exported, whatever a caller passes in (the metric reads do not select them anyway);
@@ -41,17 +42,13 @@ def _plain(frame: pd.DataFrame, tz: str | None = None) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame, tz: str | None = None) -> bytes:
     """UTF-8 CSV (with BOM, so Excel reads the accents); risky text cells get a leading '."""
-    out = _plain(frame, tz)
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(lambda v: "'" + v if is_risky(v) else v)
-    return out.to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(_plain(frame, tz), "csv").to_csv(index=False).encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data", tz: str | None = None) -> bytes:
     """One-sheet XLSX; text cells that look like formulas are stored as text, unchanged."""
     buf = io.BytesIO()
-    out = _plain(frame, tz)
+    out = safe_frame(_plain(frame, tz), "xlsx")
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         out.to_excel(writer, index=False, sheet_name=sheet[:31])
         keep_as_text(writer.sheets[sheet[:31]])

@@ -132,6 +132,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "data.report.quarantined": "Karantina",
         "data.report.duplicate": "Duplikat",
         "data.report.estimated": "Waktu tahap yang diperkirakan dari waktu ekspor: {n}.",
+        "data.report.control": "{n} sel berisi karakter kendali dibersihkan (NUL dan sejenisnya; isi lainnya tetap).",
         "data.report.reasons": "Alasan karantina",
         "data.report.unknown": "Nama yang tidak dikenali",
         "data.history.title": "Riwayat impor",
@@ -140,8 +141,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "data.quarantine.title": "Baris dikarantina",
         "data.quarantine.empty": "Tidak ada baris yang dikarantina.",
         "data.quarantine.intro": (
-            "Baris yang tidak lolos pemeriksaan disimpan utuh di sini dan tidak dihitung. "
-            "Isi aduan dan data pelapor disamarkan (•••)."
+            "Baris yang tidak lolos pemeriksaan disimpan di sini dan tidak dihitung. "
+            "Isi aduan dan data pelapor disamarkan (•••), begitu pula nomor telepon, NIK dan e-mail "
+            "di kolom lain. Identitas pelapor Anonim tidak disimpan."
         ),
         "data.quarantine.truncated": "Menampilkan {n} baris pertama dari impor terbaru.",
         "data.quarantine.by_reason": "Menurut alasan",
@@ -278,6 +280,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "data.report.quarantined": "Quarantined",
         "data.report.duplicate": "Duplicates",
         "data.report.estimated": "Stage times estimated from the export time: {n}.",
+        "data.report.control": "{n} cells with control characters cleaned (NUL and the like; the rest of each cell kept).",
         "data.report.reasons": "Quarantine reasons",
         "data.report.unknown": "Unrecognised names",
         "data.history.title": "Import history",
@@ -286,8 +289,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "data.quarantine.title": "Quarantined rows",
         "data.quarantine.empty": "No rows are quarantined.",
         "data.quarantine.intro": (
-            "Rows that failed a check are kept whole here and are not counted. "
-            "Complaint text and reporter details are masked (•••)."
+            "Rows that failed a check are kept here and are not counted. "
+            "Complaint text and reporter details are masked (•••), and so are phone numbers, NIK "
+            "and e-mails in other columns. An Anonim reporter's identity is not stored."
         ),
         "data.quarantine.truncated": "Showing the first {n} rows, newest import first.",
         "data.quarantine.by_reason": "By reason",

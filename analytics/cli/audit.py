@@ -9,6 +9,7 @@ import json
 
 from analytics import config, store
 from analytics.security import audit
+from analytics.security.cells import safe_frame
 from analytics.store import schema
 
 
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows.to_dict(orient="records"), ensure_ascii=False, indent=2, default=str))
     elif args.format == "csv":
-        print(rows.to_csv(index=False), end="")
+        print(safe_frame(rows, "csv").to_csv(index=False), end="")
     elif rows.empty:
         print("log audit kosong / the audit log is empty")
     else:

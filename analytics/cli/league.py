@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import config, store
+from analytics.security.cells import safe_frame
 
 GROUPS = ("opd", "camat", "kecamatan", "verifikator")
 LENSES = ("due", "received")  # metrics.groups.LENSES (not imported here: the CLI loads analytics lazily)
@@ -134,7 +135,8 @@ def readable(frame: pd.DataFrame, tz: str, lang: str = "id") -> pd.DataFrame:
 def emit(frame: pd.DataFrame, fmt: str, header: str = "", lens: str | None = None, tz: str | None = None,
          lang: str = "id") -> None:
     """Print ``frame`` as a table (readable, with ``tz`` for times), CSV or JSON; with ``lens``,
-    every JSON record and CSV row says which lens produced it."""
+    every JSON record and CSV row says which lens produced it. CSV cells go through the one rule
+    for spreadsheet cells (analytics.security.cells.safe_cell), as the dashboard's files do."""
     if lens is not None and fmt != "table":
         frame = frame.assign(lens=lens)
     if fmt == "json":
@@ -145,7 +147,7 @@ def emit(frame: pd.DataFrame, fmt: str, header: str = "", lens: str | None = Non
         for c in out.columns:
             if isinstance(out[c].dtype, pd.DatetimeTZDtype):
                 out[c] = out[c].map(lambda t: t.isoformat() if pd.notna(t) else "")
-        out.to_csv(sys.stdout, index=False)
+        safe_frame(out, "csv").to_csv(sys.stdout, index=False)
     else:
         if header:
             print(header)

@@ -39,6 +39,12 @@ def format_report(r: ImportReport, lang: str = "id") -> str:
             if lang == "id"
             else f"  stage times estimated from the snapshot: {_fmt_int(r.stages_estimated)}"
         )
+    if r.control_cells:
+        lines.append(
+            f"  {_fmt_int(r.control_cells)} sel berisi karakter kendali dibersihkan"
+            if lang == "id"
+            else f"  {_fmt_int(r.control_cells)} cells with control characters cleaned"
+        )
     if r.quarantine_reasons:
         lines.append("  alasan karantina:" if lang == "id" else "  quarantine reasons:")
         for code, n in sorted(r.quarantine_reasons.items(), key=lambda kv: -kv[1]):

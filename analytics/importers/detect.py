@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+
+import pandas as pd
 
 from analytics.importers import mapping as mapping_fmt
 from analytics.importers import pantau, sp4n
 from analytics.importers.errors import RefusedFile
 from analytics.importers.parsed import ParsedFile
-from analytics.importers.reading import find_header, read_grid
+from analytics.importers.reading import find_header, read_grid_cleaned
 
 FORMATS = ("sp4n-ringkas", "pantau", "mapping")
 
@@ -21,16 +24,28 @@ def read_export(
     tz: str | None = None,
     source: str | None = None,
 ) -> ParsedFile:
-    """Read one export file into a ParsedFile, or raise RefusedFile saying why not."""
+    """Read one export file into a ParsedFile, or raise RefusedFile saying why not. Its
+    ``control_cells`` counts the cells that had control characters removed (reading.py)."""
     path = Path(path)
     if fmt is not None and fmt not in FORMATS:
         raise RefusedFile(path, f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    m = None
     if mapping_path is not None and fmt in (None, "mapping"):
         try:
             m = mapping_fmt.load_mapping(mapping_path)
         except ValueError as exc:
             raise RefusedFile(path, str(exc)) from exc
-        grid = read_grid(path)
+    elif fmt == "mapping":
+        raise RefusedFile(path, "--format mapping needs --mapping FILE")
+    grid, cleaned = read_grid_cleaned(path)
+    parsed = _parse(path, grid, fmt, m, tz, source)
+    return replace(parsed, control_cells=cleaned) if cleaned else parsed
+
+
+def _parse(
+    path: Path, grid: pd.DataFrame, fmt: str | None, m: mapping_fmt.Mapping | None, tz: str | None, source: str | None,
+) -> ParsedFile:
+    if m is not None:
         row = find_header(grid, mapping_fmt.required_headers(m))
         if row is None:
             raise RefusedFile(
@@ -39,10 +54,6 @@ def read_export(
                 list(m.columns.values()),
             )
         return mapping_fmt.parse(path, grid, row, m, tz)
-    if fmt == "mapping":
-        raise RefusedFile(path, "--format mapping needs --mapping FILE")
-
-    grid = read_grid(path)
     tz = tz or "Asia/Jakarta"
     if fmt in (None, "sp4n-ringkas"):
         row = find_header(grid, sp4n.REQUIRED)

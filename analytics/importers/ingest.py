@@ -63,6 +63,7 @@ class ImportReport:
     stages_estimated: int
     already_imported: bool = False
     previous_batch_id: int | None = None
+    control_cells: int = 0  # cells whose control characters (NUL, ...) were removed on reading
 
     def as_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -406,6 +407,7 @@ def import_file(
             unknown_kecamatan=unknown_kec,
             unknown_desa=unknown_desa,
             stages_estimated=estimated,
+            control_cells=parsed.control_cells,
         )
         con.execute(
             "INSERT INTO import_batches VALUES ($id, $file, $sha, $fmt, $src, $agency, $region, $snap, $read, $new, "

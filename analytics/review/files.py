@@ -15,6 +15,7 @@ from analytics.review.digest import bupati_digest, unit_digests
 from analytics.review.pack import ReviewPack
 from analytics.review.pdf import pdf_bytes
 from analytics.review.workbook import workbook_bytes
+from analytics.security.cells import safe_cell
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -31,14 +32,19 @@ def names(week: str) -> dict[str, str]:
 
 def pack_files(pack: ReviewPack, *, unit: str | None = None) -> dict[str, bytes]:
     """Relative path -> bytes: the PDF, the workbook, the Bupati digest and one digest per unit
-    (only ``unit``'s, a code, when given). Texts are UTF-8."""
+    (only ``unit``'s, a code, when given). Texts are UTF-8, without control characters (the one
+    rule for cells written to files, analytics.security.cells)."""
     n = names(pack.week)
     out = {n["pdf"]: pdf_bytes(pack), n["xlsx"]: workbook_bytes(pack),
-           n["bupati"]: bupati_digest(pack).encode("utf-8")}
+           n["bupati"]: _text_bytes(bupati_digest(pack))}
     for code, text in unit_digests(pack).items():
         if unit is None or code == unit:
-            out[f"{n['units']}/{safe_name(code)}.txt"] = text.encode("utf-8")
+            out[f"{n['units']}/{safe_name(code)}.txt"] = _text_bytes(text)
     return out
+
+
+def _text_bytes(text: str) -> bytes:
+    return str(safe_cell(text, "txt")).encode("utf-8")
 
 
 def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:

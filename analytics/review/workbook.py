@@ -1,8 +1,9 @@
 """The review pack as an XLSX workbook: summary, each league, the breaches, the complaints.
 
 Numbers stay numbers (an analyst sorts and sums them); times are the regency's local time, the
-zone named in the header. Every text cell that looks like a formula is stored as text
-(analytics.security.cells), because unit names, categories and commitment texts come from outside.
+zone named in the header. Every cell goes through the one rule for spreadsheet cells
+(analytics.security.cells.safe_cell): control characters are removed and text that looks like a
+formula is stored as text, because unit names, categories and commitment texts come from outside.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from analytics.metrics.groups_sql import VERIFIER_LABEL
 from analytics.metrics.league import LEAGUE_COLUMNS
 from analytics.metrics.registry import METRICS
 from analytics.review.pack import ReviewPack, data_moment, week_title
-from analytics.security.cells import keep_as_text
+from analytics.security.cells import keep_as_text, safe_cell
 from analytics.textfmt import is_missing, round_half_up, tz_label
 
 SHEETS = ("Ringkasan", "Peringkat OPD", "Peringkat Camat", "Pelanggaran", "Pelanggaran baru",
@@ -39,30 +40,37 @@ BREACH_HEADERS = {"id": "ID aduan", "source": "Sumber", "stage": "Tahap", "unit"
 
 
 def _cell(v: object, tz: str) -> object:
-    """A value openpyxl can write: local naive datetimes, plain Python numbers, text."""
+    """A value openpyxl can write: local naive datetimes, plain Python numbers, text (through
+    the cell rule)."""
     if is_missing(v):
         return None
     if isinstance(v, pd.Timestamp):
         # Whole seconds: Excel keeps milliseconds and openpyxl rounds, so a deadline at
         # 23:59:59.999999 would show as the next day.
         return (v.tz_convert(tz) if v.tzinfo else v).tz_localize(None).floor("s").to_pydatetime()
-    if isinstance(v, (datetime, date, bool, int, float, str)):
+    if isinstance(v, str):
+        return safe_cell(v, "xlsx")
+    if isinstance(v, (datetime, date, bool, int, float)):
         return v
     if hasattr(v, "item"):  # numpy scalars
         return v.item()
-    return str(v)
+    return safe_cell(str(v), "xlsx")
+
+
+def _append(ws, values: list) -> None:  # noqa: ANN001 - an openpyxl worksheet
+    ws.append([safe_cell(v, "xlsx") for v in values])
 
 
 def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, headers: dict[str, str], tz: str,
            note: str | None = None) -> None:
     ws = wb.create_sheet(title)
     if note:
-        ws.append([note])
+        _append(ws, [note])
     cols = list(headers)
     zone = tz_label(tz)
     names = [headers[c] + (f" ({zone})" if c in frame and isinstance(frame[c].dtype, pd.DatetimeTZDtype) else "")
              for c in cols]
-    ws.append(names)
+    _append(ws, names)
     header_row = ws.max_row
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
@@ -89,7 +97,7 @@ def _summary(wb: Workbook, pack: ReviewPack) -> None:
         ("Angka utama", "Minggu ini", "Minggu lalu", "Perubahan"),
     ]
     for r in rows:
-        ws.append(list(r))
+        _append(ws, list(r))
     ws.cell(row=len(rows), column=1).font = Font(bold=True)
     for k in pack.kpis:
         m = METRICS[k.metric]
@@ -100,7 +108,7 @@ def _summary(wb: Workbook, pack: ReviewPack) -> None:
 
         label = m.label_id + (" (poin untuk perubahan)" if m.unit == "pct" else "")
         change = None if k.change is None else num(k.change)
-        ws.append([label, num(k.value), num(k.previous), change])
+        _append(ws, [label, num(k.value), num(k.previous), change])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 60
 
