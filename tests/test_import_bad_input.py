@@ -10,7 +10,7 @@ import pytest
 from analytics.cli import main as cli
 from analytics.importers.errors import RefusedFile
 from analytics.importers.ingest import import_file
-from tests.helpers import HEADER, fingerprint, template_csv
+from tests.helpers import HEADER, HEADER_Q, QUARANTINE_ROWS, fingerprint, template_csv
 
 GOOD = "A1,2025-06-02T09:00:00+07:00,,,,,menunggu_verifikasi,Dinas Kesehatan,Cikarang Barat,,Puskesmas,Pengaduan,WhatsApp,,,,"
 
@@ -165,3 +165,49 @@ def test_file_from_another_regency_is_refused(seeded, tmp_path):
     p.write_text("Tracking ID,Tanggal Laporan Masuk,Instansi Induk,Status Laporan\n9,1 Jan 2024,Pemerintah Kabupaten Bandung,Belum Terverifikasi\n")
     err = _refused(seeded, p)
     assert "Kabupaten Bandung" in str(err) and "Kabupaten Bekasi" in str(err)
+
+
+# --- quarantine and personal data (issue "Hardening", item 6; rows in tests/helpers.py) -----------
+
+
+def test_quarantine_never_stores_anonim_identity(con, tmp_path):
+    path = template_csv(tmp_path / "anon.csv", QUARANTINE_ROWS, header=HEADER_Q)
+    report = import_file(con, path, region="kab-bekasi")
+    assert report.rows_quarantined == 3
+    stored = dict(con.execute("SELECT source_id, raw_json || ' ' || reasons FROM quarantine").fetchall())
+    for cid in ("Q1", "Q2"):
+        row = stored[cid]
+        assert not [s for s in ("Anonim Tapi Bernama", "Anonim Kedua", "0899", "anon@mail.id") if s in row], row
+    q1 = json.loads(con.execute("SELECT raw_json FROM quarantine WHERE source_id = 'Q1'").fetchall()[0][0])
+    assert q1["reporter_name"] is None and q1["reporter_contact"] is None and q1["no.hp"] is None
+    assert q1["keterangan"] == "WA [telp] / [email]" and q1["received_at"] == "kemarin sore"
+    q3 = json.loads(con.execute("SELECT raw_json FROM quarantine WHERE source_id = 'Q3'").fetchall()[0][0])
+    assert q3["reporter_name"] == "Siti Aminah" and q3["no.hp"] == "0812 1111 2222"  # stored, not shown
+
+
+def test_quarantine_of_a_mapped_layout_drops_the_mapped_identity_of_anonim_rows(con, tmp_path):
+    mapping = tmp_path / "kanal.toml"
+    mapping.write_text(
+        '[source]\nname = "kanal"\n[columns]\nsource_id = "No"\nreceived_at = "Masuk"\n'
+        'reporter_name = "Pengirim"\nanonymous = "Rahasiakan"\n',
+        encoding="utf-8",
+    )
+    p = tmp_path / "kanal.csv"
+    p.write_text("No,Masuk,Pengirim,Rahasiakan\nK1,bukan tanggal,Nama Sebenarnya,ya\n", encoding="utf-8")
+    import_file(con, p, fmt="mapping", mapping=mapping, region="kab-bekasi")
+    raw = json.loads(con.execute("SELECT raw_json FROM quarantine").fetchall()[0][0])
+    assert raw["pengirim"] is None and raw["masuk"] == "bukan tanggal"
+
+
+def test_quarantined_rows_reach_the_data_page_masked_by_content(con, tmp_path):
+    from analytics.security.privacy import MASK
+    from analytics.store import status
+    from ui.data_tables import quarantine_table
+
+    import_file(con, template_csv(tmp_path / "anon.csv", QUARANTINE_ROWS, header=HEADER_Q), region="kab-bekasi")
+    table = quarantine_table(status.quarantine_rows(con).rows, "id")
+    shown = table.to_csv(index=False)
+    for secret in ("Siti Aminah", "0812", "1111", "0899", "Anonim", "anon@mail.id"):
+        assert secret not in shown, secret
+    q3 = json.loads(status.quarantine_rows(con).rows.set_index("source_id").loc["Q3", "raw"])
+    assert q3["no.hp"] == MASK and q3["keterangan"] == "hubungi [telp]" and q3["received_at"] == "31/02/2025"

@@ -17,6 +17,7 @@ from analytics.security.privacy import (
     mask_complaints,
     mask_text,
     strip_anonymous,
+    strip_anonymous_raw,
 )
 
 P, N, E = PHONE_MASK, NIK_MASK, EMAIL_MASK
@@ -143,3 +144,167 @@ def test_migration_v3_clears_identity_that_older_versions_stored_for_anonim(tmp_
     assert rows == [("A", None, None), ("B", "Nama", "0812")]
     assert con.execute("SELECT count(*) FROM audit_log").fetchall() == [(0,)]
     con.close()
+
+
+# --- formats people actually type (issue "Hardening", item 5) -------------------------------------
+# Each number below is masked as a whole: the text around it is kept exactly as written, whatever
+# Unicode it uses. NB = no-break space, full-width digits are what phone keyboards in CJK mode and
+# some PDF exports produce.
+NB, EN, EM, HY, NBH, MINUS, THIN, NNB = "\u00a0", "\u2013", "\u2014", "\u2010", "\u2011", "\u2212", "\u2009", "\u202f"
+
+
+def _wide(s: str) -> str:
+    """``s`` in full-width characters (U+FF01..U+FF5E), spaces as the ideographic space."""
+    return "".join("\u3000" if c == " " else chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)
+
+
+PHONE_FORMATS = [
+    ("hubungi (0812) 1051 7051", f"hubungi {P}"),
+    (f"0812{EN}1051{EN}7051", P),
+    (f"0812{EM}1051{EM}7051", P),
+    (f"0812{HY}1051{HY}7051", P),
+    (f"0812{NBH}1051{NBH}7051", P),
+    (f"0812{MINUS}1051{MINUS}7051", P),
+    (f"hp{NB}0812{NB}1051{NB}7051", f"hp{NB}{P}"),
+    (f"0812{THIN}1051{NNB}7051", P),
+    ("0812 - 1051 - 7051", P),
+    ("08 12 10 71 70 71", P),
+    ("+62 (812) 1101-7101", P),
+    ("628 1211 117 111", P),
+    ("(+62) 812 1051 7051", P),
+    ("+62-812-1051-7051", P),
+    ("0062 812 1051 7051", P),
+    (_wide("081210517051"), P),
+    (_wide("+62 812 1051 7051"), P),
+    ("0812/1051/7051", P),
+    ("0812_1051_7051", P),
+    ("0812.1051.7051", P),
+    ("(0812 1051 7051)", P),
+    ("telp (021) 8765 4321 kantor", f"telp {P} kantor"),
+    ("+62 21 8765 4321", P),
+    # two numbers in a row are two phones, not one long number half masked
+    ("0812-1051-7051 0813-2222-3333", f"{P} {P}"),
+    ("0812 1051 7051 / 0813 2222 3333", f"{P} / {P}"),
+    ("0812-1051-7051-0813-2222-3333", f"{P}-{P}"),
+    ("0812-1051-7051/0813-2222-3333/0856-1234-5678", f"{P}/{P}/{P}"),
+    # a time, a date or small numbers next to a number are not taken into it (or cut it)
+    ("buka 08.00-16.00 0812 1051 7051", f"buka 08.00-16.00 {P}"),
+    ("0812-1051-7051/13-06-2025", f"{P}/13-06-2025"),
+    ("RT 05 05 0812-1051-7051", f"RT 05 {P}"),
+    ("0812-1051-7051-123456", f"{P}-123456"),
+    ("+62 812.345.678", P),
+    # the text around is kept as written, also where folding changed its length (ligature, ellipsis)
+    ("\ufb01le: 0812 1051 7051\u2026 \u2460", f"\ufb01le: {P}\u2026 \u2460"),
+    (f"\ufb01 {_wide('0812')}{EN}1051{EN}7051 \ufb02", f"\ufb01 {P} \ufb02"),
+]
+
+NIK_FORMATS = [
+    ("32.16.10-545059-0105", N),
+    ("NIK 3216 1064-5059 0106", f"NIK {N}"),
+    ("321610/845059/0108", N),
+    ("3216_1064_5059_0106", N),
+    (f"3216{NB}1064{NB}5059{NB}0106", N),
+    (f"3216{EN}1064{EN}5059{EN}0106", N),
+    (_wide("3216106450590106"), N),
+    ("nik 6271 0145 0590 0001 kalteng", f"nik {N} kalteng"),  # Kalimantan Tengah: starts with 62
+    ("3216 0145 0590 0001 2 orang", f"{N} 2 orang"),
+    ("3216-0145-0590-0001/3216-0145-0590-0002", f"{N}/{N}"),
+    ("3216-0145-0590-0001-3216-0145-0590-0002", f"{N}-{N}"),
+    ("NIK 3216 0145 0590 0001, 0812 1051 7051", f"NIK {N}, {P}"),
+]
+
+EMAIL_FORMATS = [
+    ("joão1m4@mail.id", E),
+    ("email: joão1m4@mail.id.", f"email: {E}."),
+    ("budi(at)mail.id", E),
+    ("budi (at) mail.id", E),
+    ("budi [at] gmail.com", E),
+    ("budi (AT) gmail (dot) com", E),
+    ("budi @ gmail.com", E),
+    ("budi@ gmail.com", E),
+    ("budi @gmail.com", E),
+    ("budi@gmail", E),
+    ("kirim ke budi.s@kantor ya", f"kirim ke {E} ya"),
+    (_wide("budi@mail.id"), E),
+    ("séverine.ñ@correo.es", E),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PHONE_FORMATS + NIK_FORMATS + EMAIL_FORMATS)
+def test_mask_text_masks_every_format_in_the_table(text, expected):
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "13-06-2025",
+    "2025/06/13",
+    "tanggal 01-02-2025 10.30 di kantor",
+    "05/06/2025 08.30.00",
+    "Rp 1.250.000",
+    "Rp 62.500.000.000",
+    "anggaran 62.500.000.000",
+    "LAP-2025-000123",
+    "nomor LAP-2025-000123 dan LAP-2025-000124",
+    "RT 03/RW 05",
+    "RT 003/005 Desa Telaga Asih",
+    "jam 08.00-16.00 dan 13.00-16.00",
+    "surat 027/1234/Diskominfo/2025",
+    "rapat @ balai desa",
+    "lapor ke @pemkab_bekasi",
+    "harga 10rb @ pcs",
+    "rapat (at) kantor desa",  # "(at)" with no address ending after it
+    "05 1.250.000 03",  # a small number, an amount and another: not one phone
+    "1.250.000 1.250.000 03",  # nor one NIK
+    "pukul 09.30-12.00 s/d 13.00",
+    "koordinat -6.2841 107.0912",
+])
+def test_mask_text_leaves_dates_amounts_ids_and_rt_rw_readable(text):
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "0 1-2/3_4(5)6 7.8 9 " * 5_000,  # every separator between single digits
+    "0812-" * 25_000,  # one endless "phone"
+    "0" * 50_000 + " " + "62" * 25_000,
+    "3216 " * 25_000,
+    ("a." * 50_000) + "@",  # a long local part with no domain
+    "a @ " * 30_000,
+    "x(at)" * 25_000,
+    "\u2013".join(["0812"] * 25_000) + "\u00a0" * 1000,  # non-ASCII: the folding path
+])
+def test_mask_text_is_linear_on_100kb_of_digits_and_separators(text):
+    import time
+
+    start = time.perf_counter()
+    out = mask_text(text)
+    assert isinstance(out, str)
+    assert time.perf_counter() - start < 5  # generous: a backtracking pattern takes minutes here
+
+
+def test_personal_column_names_with_dots_and_brackets():
+    assert is_personal_key("No.HP") and is_personal_key("no.hp") and is_personal_key("No. Telp/WA")
+    assert is_personal_key("E-mail (pelapor)") and not is_personal_key("keterangan")
+
+
+def test_strip_anonymous_raw_empties_identity_and_masks_the_rest_of_anonim_rows():
+    raw = [
+        {"id": "A", "reporter_name": "Siti", "no.hp": "0812 1051 7051", "keterangan": "WA 0812-1051-7051"},
+        {"id": "B", "reporter_name": "Anon", "no.hp": "0813 2222 3333", "keterangan": "WA 0813-2222-3333",
+         "pengirim": "Nama Asli"},
+    ]
+    out = strip_anonymous_raw(raw, [False, True], identity_columns=("pengirim",))
+    assert out[0] == raw[0]  # a named report's raw row is stored as it came
+    assert out[1] == {"id": "B", "reporter_name": None, "no.hp": None, "keterangan": f"WA {P}", "pengirim": None}
+    assert raw[1]["reporter_name"] == "Anon"  # the input is not changed
+
+
+def test_mask_raw_masks_by_content_as_well_as_by_column_name():
+    import json
+
+    from analytics.store.status import mask_raw
+
+    raw = json.dumps({"id": "A", "No.HP": "0812 1051 7051", "keterangan": "hubungi (0812) 1051 7051",
+                      "catatan": "joão1m4@mail.id", "opd": "Dinas Kesehatan", "kosong": ""})
+    shown = json.loads(mask_raw(raw))
+    assert shown == {"id": "A", "No.HP": MASK, "keterangan": f"hubungi {P}", "catatan": E,
+                     "opd": "Dinas Kesehatan", "kosong": ""}

@@ -9,6 +9,7 @@ import io
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
+from tests.helpers import HEADER_Q, QUARANTINE_ROWS, template_csv
 from tests.role_fixtures import (  # noqa: F401 - pytest fixtures
     NUMBERS,
     OWN_IDS,
@@ -86,6 +87,23 @@ def test_unit_cannot_import_or_read_raw_rows_or_the_audit_log(roles_db):
     assert not at.get("file_uploader")
     assert t("access.import.analis_only", lang="id") in visible_text(at)
     assert t("access.audit.title", lang="id") not in [s.value for s in at.subheader]
+
+
+def test_analyst_sees_quarantined_raw_rows_masked_by_content(roles_db, tmp_path):
+    """Raw columns whose names say nothing (``keterangan``) or say it with a dot (``No.HP``) are
+    masked too, and an Anonim row's identity was never stored to begin with."""
+    from analytics.importers.ingest import import_file
+    from analytics.store import connect
+
+    con = connect(roles_db)
+    import_file(con, template_csv(tmp_path / "karantina.csv", QUARANTINE_ROWS, header=HEADER_Q), region="kab-bekasi")
+    con.close()
+    at = run_as(ANALIS, "pages/data.py")
+    assert not at.exception
+    text = visible_text(at)
+    assert "Q1" in text and "Q3" in text  # the raw rows are on screen
+    assert "[telp]" in text
+    assert not [s for s in ("Siti Aminah", "0812", "0899", "Anonim Tapi Bernama", "anon@mail.id") if s in text]
 
 
 # --- pimpinan: never personal data ---------------------------------------------------------------

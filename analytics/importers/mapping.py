@@ -174,4 +174,5 @@ def parse(path: Path, grid: pd.DataFrame, header_row: int, mapping: Mapping, tz:
         timezone=tz,
         default_unit_kind=mapping.unit_kind,
         unit_aliases=mapping.units,
+        identity_columns=tuple(wanted[f] for f in ("reporter_name", "reporter_contact") if f in wanted),
     )

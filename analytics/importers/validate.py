@@ -15,6 +15,7 @@ import pandas as pd
 
 from analytics.importers.parsed import ParsedFile
 from analytics.rules.model import CANONICAL_COLUMNS, STAGE_TIMES, STATUSES, reason_code
+from analytics.security.privacy import mask_text, strip_anonymous_raw
 
 _CONTENT = [c for c in CANONICAL_COLUMNS if c != "source"]
 
@@ -131,12 +132,20 @@ def check_rows(parsed: ParsedFile) -> Checked:
         empty = pd.DataFrame({"row_number": pd.Series(dtype="int64"), "source_id": pd.Series(dtype="str"),
                               "raw": pd.Series(dtype=object), "reasons": pd.Series(dtype="str")})
         return Checked(good=good, bad=empty, duplicates=duplicates)
+    # Anonim: the reporter's identity is never stored, and the raw row is stored. So it leaves
+    # here without identity columns, with numbers in its other cells and in the reasons (which
+    # quote the value that failed) masked.
+    anon = f.loc[bad_mask, "anonymous"].fillna(False).astype("bool")
+    bad_reasons = reasons[bad_mask]
+    if anon.any():
+        bad_reasons = bad_reasons.where(~anon, bad_reasons.map(mask_text))
     bad = pd.DataFrame(
         {
             "row_number": f.loc[bad_mask, "_line"].astype("int64"),
             "source_id": f.loc[bad_mask, "source_id"],
-            "raw": raw.loc[bad_mask].to_dict(orient="records") if bad_mask.any() else [],
-            "reasons": reasons[bad_mask],
+            "raw": strip_anonymous_raw(raw.loc[bad_mask].to_dict(orient="records"), anon.tolist(),
+                                       parsed.identity_columns),
+            "reasons": bad_reasons,
         }
     )
     good = f.loc[~bad_mask].drop(columns="_line").reset_index(drop=True)

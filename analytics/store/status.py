@@ -5,7 +5,9 @@ Streamlit. Values are bound (``$name``); no SQL is built from user input. Every 
 cap, fetched as ``limit + 1`` so the caller can say "showing the first N" (``Capped``).
 
 Personal data never leaves this module: quarantined rows carry the file's raw row, so
-``mask_raw`` hides reporter names, contacts and complaint text before the row is returned.
+``mask_raw`` hides reporter names, contacts and complaint text before the row is returned, and
+masks phone numbers, NIK and e-mails in every other cell and in the reasons (which quote the value
+that failed).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from analytics.rules.model import REASONS, reason_code
-from analytics.security.privacy import MASK, is_personal_key
+from analytics.security.privacy import MASK, is_personal_key, mask_text
 
 # The page reads the history on a phone; a store imported daily for years has thousands of
 # batches and nobody scrolls past the first couple of hundred.
@@ -102,10 +104,12 @@ def import_history(con: duckdb.DuckDBPyConnection, limit: int = HISTORY_LIMIT) -
 
 
 def mask_raw(raw_json: str | None) -> str:
-    """The quarantined raw row as JSON with personal values replaced by ``MASK``.
+    """The quarantined raw row as JSON with personal data masked, by column name and by content.
 
-    Empty personal values stay empty (so an analyst sees the field was blank). A row that is not
-    a JSON object cannot be checked, so it is masked whole.
+    A column whose name is personal (``is_personal_key``) shows ``MASK``; every other text cell
+    has its phone numbers, NIK and e-mails masked (``mask_text``): exports put them in columns
+    with any name (``keterangan``). Empty personal values stay empty (so an analyst sees the
+    field was blank). A row that is not a JSON object cannot be checked, so it is masked whole.
     """
     if raw_json is None:
         return ""
@@ -116,7 +120,7 @@ def mask_raw(raw_json: str | None) -> str:
     if not isinstance(row, dict):
         return MASK
     masked = {
-        k: (MASK if is_personal_key(k) and v not in (None, "") else v) for k, v in row.items()
+        k: (MASK if v not in (None, "") else v) if is_personal_key(k) else mask_text(v) for k, v in row.items()
     }
     return json.dumps(masked, ensure_ascii=False)
 
@@ -139,7 +143,8 @@ def label_reasons(reasons: str | None, lang: str = "id") -> str:
 def quarantine_rows(con: duckdb.DuckDBPyConnection, limit: int = QUARANTINE_LIMIT) -> Capped:
     """Quarantined rows, newest import first, personal values masked.
 
-    Columns: batch_id, file_name, row_number, source_id, reasons (codes with details, as stored;
+    Columns: batch_id, file_name, row_number, source_id, reasons (codes with details, as stored
+    but with personal numbers masked, since a detail quotes the value that failed;
     ``label_reasons`` puts them in words), raw (the file's row as JSON, masked by ``mask_raw``).
     """
     frame = con.execute(
@@ -149,6 +154,7 @@ def quarantine_rows(con: duckdb.DuckDBPyConnection, limit: int = QUARANTINE_LIMI
         {"n": limit + 1},
     ).df()
     frame["raw"] = [mask_raw(r) for r in frame["raw_json"]]
+    frame["reasons"] = frame["reasons"].map(mask_text)
     return _capped(frame.drop(columns="raw_json"), limit)
 
 
