@@ -446,5 +446,6 @@ def headline_numbers(
         as_of=as_of, period=period, policy=policy.name, unit=unit,
         received=count_received(con, *bounds, filters), units=numbers(UNIT_STAGES),
         overdue_now=every.overdue_now, at_risk_now=every.at_risk_now,
-        by_stage={s: numbers((s,)) for s in timed}, coverage=stage_coverage(con, period, as_of, policy, filters),
+        by_stage={s: numbers((s,)) for s in timed},
+        coverage=stage_coverage(con, period, as_of, policy, filters, stages=ALL_STAGES),
     )

@@ -202,9 +202,35 @@ def setup(
     base = calendar_setup(cal, tz, as_of)
     return ClockSetup(
         params={**source_params, **base.params, "risk_until": int(np.datetime64(risk_until, "D").astype(np.int64))},
-        tables={**base.tables, "pantau_lim": lim, "pantau_rules": _RULES},
+        tables={**base.tables, "pantau_lim": lim, "pantau_rules": _RULES, "pantau_due": due_table(cal, lim)},
         fixed_offset=base.fixed_offset, has_rows=bool(scan),
     )
+
+
+def due_table(cal: WorkCalendar, lim: pa.Table) -> pa.Table:
+    """pantau_due: per calendar day and working-day limit in ``lim``, the day the limit falls due
+    (the n-th working day after it; n = 0: the day itself), so a deadline is one lookup rather
+    than two (working days so far, then the n-th working day): the clock needs two deadlines per
+    stage (from the start and from its earliest possible start), and each lookup is a join over
+    every stage row. Days whose due day lies past the calendar are left out (no match: NULL)."""
+    first = int(np.datetime64(cal.first, "D").astype(np.int64))
+    n_days = len(cal._cum)
+    limits = sorted({int(d) for d in pc.unique(lim["days"]).to_pylist() if d is not None}) if lim.num_rows else []
+    days, ns, due = [], [], []
+    for n in limits:
+        idx = np.arange(n_days)
+        if n == 0:
+            ok, target = np.ones(n_days, bool), idx + first
+        else:
+            k = cal._cum.astype(np.int64) + n  # the k-th working day (1-based)
+            ok = k <= len(cal._nth)
+            target = first + cal._nth[np.minimum(k, len(cal._nth)) - 1].astype(np.int64)
+        days.append(idx[ok] + first)
+        ns.append(np.full(int(ok.sum()), n))
+        due.append(target[ok])
+    cat = (lambda parts: np.concatenate(parts) if parts else np.array([], np.int64))  # noqa: E731
+    return pa.table({"day": pa.array(cat(days), pa.int32()), "n": pa.array(cat(ns), pa.int32()),
+                     "due": pa.array(cat(due), pa.int32())})
 
 
 def calendar_setup(cal: WorkCalendar, tz: str, as_of: pd.Timestamp) -> ClockSetup:
@@ -321,21 +347,18 @@ ends AS (
 -- or start + n calendar hours. With an estimated start, deadline_early is the deadline of its
 -- earliest possible start (else the deadline itself): a verdict holds only if it holds for both.
 due AS (
-    SELECT e.*, w.cum AS cum_start,
+    SELECT e.*{"" if states_only else ", w.cum AS cum_start"},
+        CASE WHEN NOT started THEN NULL WHEN days IS NOT NULL THEN n.due END AS due_day,
         CASE WHEN NOT started THEN NULL
-             WHEN days IS NOT NULL THEN (CASE WHEN days = 0 THEN start_d ELSE n.day END) END AS due_day,
-        CASE WHEN NOT started THEN NULL
-             WHEN days IS NOT NULL THEN {s.midnight('(CASE WHEN days = 0 THEN start_d ELSE n.day END) + 1')} - 1
+             WHEN days IS NOT NULL THEN {s.midnight('n.due + 1')} - 1
              ELSE st + CAST(round_even(hours * 3600000000, 0) AS BIGINT) END AS deadline_us,
         CASE WHEN start_lo_d IS NULL THEN NULL
-             WHEN days IS NOT NULL THEN {s.midnight('(CASE WHEN days = 0 THEN start_lo_d ELSE n2.day END) + 1')} - 1
+             WHEN days IS NOT NULL THEN {s.midnight('n2.due + 1')} - 1
              ELSE st_lo + CAST(round_even(hours * 3600000000, 0) AS BIGINT) END AS early_us,
         CASE WHEN NOT started THEN NULL WHEN ended THEN {s.day('en')} ELSE $as_of_day END AS stop_d
-    FROM ends AS e
-    LEFT JOIN pantau_wd AS w ON w.day = e.start_d
-    LEFT JOIN pantau_nth AS n ON n.k = w.cum + CAST(e.days AS INTEGER)
-    LEFT JOIN pantau_wd AS w2 ON w2.day = e.start_lo_d
-    LEFT JOIN pantau_nth AS n2 ON n2.k = w2.cum + CAST(e.days AS INTEGER)
+    FROM ends AS e{"" if states_only else chr(10) + "    LEFT JOIN pantau_wd AS w ON w.day = e.start_d"}
+    LEFT JOIN pantau_due AS n ON n.day = e.start_d AND n.n = CAST(e.days AS INTEGER)
+    LEFT JOIN pantau_due AS n2 ON n2.day = e.start_lo_d AND n2.n = CAST(e.days AS INTEGER)
 ),
 states AS (
     SELECT d.*{"" if states_only else ", ws.cum AS cum_stop"},

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from analytics.metrics import clock_sql
-from analytics.metrics.clock import ALL_STAGES, STAGES, policy_calendar
+from analytics.metrics.clock import CHAIN, STAGES, policy_calendar
 from analytics.rules.periods import Period
 from analytics.rules.policy import SlaPolicy
 from analytics.store.reads import filter_clause
@@ -31,18 +31,18 @@ _UNKNOWN, _NOT_STARTED = 6, 5  # clock_sql.STATE_CODES positions
 
 def stage_coverage(
     con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy,
-    filters: dict[str, list[str]] | None = None,
+    filters: dict[str, list[str]] | None = None, stages: tuple[int, ...] = CHAIN,
 ) -> pd.DataFrame:
-    """One row per stage the policy times (in STAGES order): stage and the COVERAGE counts for the
-    complaints received in ``period``, judged at ``as_of``."""
+    """One row per stage of ``stages`` the policy times (in STAGES order): stage and the COVERAGE
+    counts for the complaints received in ``period``, judged at ``as_of``."""
     where, params = filter_clause(filters)
     lo, hi = period.utc_bounds(policy.timezone)
     params |= {"lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}
     src = "(SELECT * FROM complaints WHERE received_at >= $lo AND received_at < $hi" + where + ")"
-    timed = [s for s in STAGES if policy.stage(s) is not None]
+    timed = [s for i, s in enumerate(STAGES) if policy.stage(s) is not None and i in stages]
     counts = pd.DataFrame({"stage": timed, **{c: 0 for c in COVERAGE}})
     with con.cursor() as cur:
-        setup = clock_sql.setup(cur, src, params, policy, policy_calendar(policy), as_of, ALL_STAGES)
+        setup = clock_sql.setup(cur, src, params, policy, policy_calendar(policy), as_of, stages)
         if not setup.has_rows:
             return counts
         setup.register(cur)
