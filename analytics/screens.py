@@ -19,6 +19,7 @@ import pandas as pd
 from analytics.metrics.breaches import BREACH_COLUMNS, breaches, breaches_for
 from analytics.metrics.clock import (
     ALL_STAGES,
+    CHAIN,
     RESPONS,
     STAGES,
     clock_in_store,
@@ -119,12 +120,13 @@ class ResponsNow:
 
 
 def respons_now(con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, policy: SlaPolicy,
-                top: int | None = TOP_N) -> ResponsNow | None:
-    """ResponsNow at ``as_of``; None when the policy does not time "respons"."""
+                top: int | None = TOP_N, *, filters: dict[str, list[str]] | None = None) -> ResponsNow | None:
+    """ResponsNow at ``as_of`` (of the complaints ``filters`` keep); None when the policy does not
+    time "respons"."""
     limits = policy.stage(END_TO_END)
     if limits is None or limits.default is None:
         return None
-    counts = open_counts(con, as_of, policy, stages=(RESPONS,))
+    counts = open_counts(con, as_of, policy, filters, stages=(RESPONS,))
     over = counts[counts["state"] == "open_overdue"]
     return ResponsNow(units=_most_overdue(con, over, top), verifier=int(over.loc[over["owner_kind"] == "verifikator",
                                                                                  "stages"].sum()),
@@ -223,6 +225,11 @@ class UnitView:
     points: pd.DataFrame  # lat, lon, status, source_id
     rows_hidden: bool = False  # open_breaches and points left empty: the viewer may not see them
     overdue_now: int = 0  # the unit's stages open past their deadline at as_of (the now lens)
+    # When the unit's own stages cannot be judged (no dispatch times) and the policy times
+    # "respons": its complaints unanswered past that limit (open_breaches then lists those), and
+    # the sentence that says why.
+    respons: ResponsNow | None = None
+    coverage: Coverage | None = None
 
 
 def unit_view(
@@ -248,15 +255,19 @@ def unit_view(
     chans = counts_by(con, *bounds, "channel", filters)
     # The viewer's scope limits the complaint rows in SQL: another unit's viewer reads none.
     hidden = unit_scope is not None and unit_scope != (code or name)
+    cover = coverage(con, period, as_of, policy, filters)
+    respons = None if units_judged(cover.table) else respons_now(con, as_of, policy, None, filters=filters)
     # The now lens: the unit's stages open past their deadline or at risk at as_of, whatever the
     # period (the count is a figure every viewer sees; the rows only the unit's own viewer).
+    # Without its own stage times, the stages are its respons ones (received -> first response).
+    stages = CHAIN if respons is None else (RESPONS,)
     if hidden:
-        counts = open_counts(con, as_of, policy, filters)
+        counts = open_counts(con, as_of, policy, filters, stages=stages)
         overdue_now = int(counts.loc[(counts["owner_kind"] == "unit") & (counts["state"] == "open_overdue"),
                                      "stages"].sum())
-        open_b = breaches(open_clock(con, as_of, policy, filters, unit_scope=unit_scope))
+        open_b = breaches(open_clock(con, as_of, policy, filters, unit_scope=unit_scope, stages=stages))
     else:
-        clock = open_clock(con, as_of, policy, filters)
+        clock = open_clock(con, as_of, policy, filters, stages=stages)
         clock = clock[clock["owner_kind"].astype("str") == "unit"]
         overdue_now = int((clock["state"].astype("str") == "open_overdue").sum())
         open_b = breaches(clock, ("open_overdue", "at_risk"))
@@ -267,7 +278,7 @@ def unit_view(
         league_size=int(league.table["ranked"].sum()), trend=trend, open_breaches=open_b,
         categories=cats.sort_values("complaints", ascending=False).reset_index(drop=True),
         channels=chans.sort_values("complaints", ascending=False).reset_index(drop=True), points=pts.reset_index(drop=True),
-        rows_hidden=hidden, overdue_now=overdue_now,
+        rows_hidden=hidden, overdue_now=overdue_now, respons=respons, coverage=cover,
     )
 
 

@@ -78,8 +78,15 @@ with panel(t("unit.panel.score"), title=True):
     cards.metric(METRICS["score"].label(lang), fmt.metric_text("score", row["score"], lang),
                  help=METRICS["score"].description(lang), border=True)
     cards.metric(t("unit.tier"), row["tier"] if ranked else fmt.MISSING, border=True)
-    cards.metric(METRICS["open_overdue"].label(lang), fmt.metric_text("open_overdue", uv.overdue_now, lang),
-                 help=METRICS["open_overdue"].description(lang), border=True)
+    if uv.respons is None:
+        cards.metric(METRICS["open_overdue"].label(lang), fmt.metric_text("open_overdue", uv.overdue_now, lang),
+                     help=METRICS["open_overdue"].description(lang), border=True)
+    else:  # its own stages cannot be judged: "Lewat batas 0" would read as all well
+        limit = fmt.fmt_limit(uv.respons.limit_days, uv.respons.limit_hours, lang=lang)
+        cards.metric(t("unit.respons.label", limit=limit), fmt.fmt_int(uv.overdue_now, lang=lang),
+                     help=t("unit.respons.help", limit=limit, moment=ctx.fmt_datetime(ctx.as_of)), border=True)
+    if uv.coverage is not None and uv.coverage.note(lang):
+        st.warning(md_escape(uv.coverage.note(lang)), icon=":material/info:")
     st.dataframe(pd.DataFrame({
         t("unit.col.metric"): [METRICS[m].label(lang) for m in COMPARE],
         t("unit.col.unit"): [fmt.metric_text(m, row[m], lang) for m in COMPARE],
@@ -88,10 +95,14 @@ with panel(t("unit.panel.score"), title=True):
                                         t("unit.col.regency"): st.column_config.TextColumn(alignment="right")})
 
 with panel(t("unit.panel.trend"), title=True):
-    st.caption(t("unit.trend.caption"))
-    st.plotly_chart(charts.trend_figure(
-        unit().trend, rate_label=METRICS["on_time_rate"].label(lang), week_label=t("unit.trend.week"), lang=lang,
-        reference=unit().regency.get("on_time_rate"), reference_label=t("unit.trend.regency")), config=charts.CHART_CONFIG)
+    if unit().trend.empty or not unit().trend["on_time_rate"].notna().any():  # no week has a judged stage
+        st.info(t("ringkasan.trend.empty"))
+    else:
+        st.caption(t("unit.trend.caption"))
+        st.plotly_chart(charts.trend_figure(
+            unit().trend, rate_label=METRICS["on_time_rate"].label(lang), week_label=t("unit.trend.week"), lang=lang,
+            reference=unit().regency.get("on_time_rate"), reference_label=t("unit.trend.regency")),
+            config=charts.CHART_CONFIG)
 
 with panel(t("unit.panel.breaches"), title=True):
     breaches = unit().open_breaches

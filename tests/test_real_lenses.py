@@ -116,3 +116,30 @@ def test_ringkasan_shows_the_respons_figure_first(bandung, monkeypatch, tmp_path
         assert any("belum ditanggapi" in label for label in links), links
     finally:
         clear_caches()
+
+
+def test_the_unit_page_of_a_ringkas_export_says_unanswered_not_zero_overdue(bandung, monkeypatch, tmp_path):
+    """Ringkasan's "Pemkab Bandung: N belum ditanggapi" link opens a page that shows the same N,
+    not "Lewat batas 0" (its own stages cannot be judged without dispatch times)."""
+    con = duckdb.connect(str(bandung), read_only=True)
+    try:
+        respons = screens.respons_now(con, status.freshness(con).latest_snapshot_at, POLICY, None)
+    finally:
+        con.close()
+    top = respons.units.iloc[0]
+    users = tmp_path / "users.toml"
+    users.write_text("[access]\nallow_open = true\n", encoding="utf-8")
+    monkeypatch.setenv("PANTAU_DB", str(bandung))
+    monkeypatch.setenv("PANTAU_USERS", str(users))
+    clear_caches()
+    try:
+        at = open_page("pages/unit.py", unit=str(top["group_code"]))
+        assert not at.exception, at.exception
+        cards = {str(m.label): str(m.value) for m in at.metric}
+        label = next(k for k in cards if k.startswith("Belum ditanggapi"))
+        assert cards[label] == str(int(top["open_overdue"])), cards
+        assert "Lewat batas" not in cards  # 0 would read as "all well"
+        warnings = " ".join(str(w.value) for w in at.warning)
+        assert "tanpa waktu tidak dinilai" in warnings or "tidak memuat waktu" in warnings, warnings
+    finally:
+        clear_caches()
