@@ -14,6 +14,7 @@ if str(ROOT) not in sys.path:  # run from any directory without installing the p
 
 from analytics.rules.regions import (  # noqa: E402
     REGIONS_DIR,
+    curated_regions,
     detect_region,
     list_regions,
     load_region,
@@ -30,7 +31,10 @@ COUNTS = {
 
 
 def test_list_regions() -> None:
-    assert list_regions() == sorted(COUNTS)
+    assert curated_regions() == tuple(sorted(COUNTS))
+    every = list_regions()
+    assert len(every) == 514 and set(COUNTS) <= set(every)  # every kab/kota, the hand-made under their slug
+    assert "kab-ogan-komering-ilir" not in every and "kota-bekasi" in every
 
 
 @pytest.mark.parametrize("slug", sorted(COUNTS))
@@ -81,9 +85,11 @@ def test_aliases_are_normalised_and_point_to_real_codes() -> None:
     assert load_region("kab-bandung").kecamatan_aliases["SOLOKAN JERUK"] == "32.04.34"
 
 
-def test_unknown_slug_names_valid_ones() -> None:
-    with pytest.raises(ValueError, match=r"'kab-bogor'.*kab-bekasi"):
-        load_region("kab-bogor")
+def test_unknown_region_says_how_regions_are_named() -> None:
+    with pytest.raises(ValueError, match=r"'kab-bogorr'.*32\.75"):
+        load_region("kab-bogorr")
+    with pytest.raises(ValueError, match=r"'Bekasi'"):  # Kab. or Kota Bekasi: the kind is needed
+        load_region("Bekasi")
 
 
 @pytest.mark.parametrize(
@@ -96,9 +102,13 @@ def test_unknown_slug_names_valid_ones() -> None:
         ("Pemerintah Kabupaten Bandung Barat", "kab-bandung-barat"),
         ("Ogan Komering Ilir", "kab-oki"),
         ("Pemkab OKI", "kab-oki"),
-        ("Pemerintah Kota Bekasi", None),
-        ("Kota Bandung", None),
+        # Cities are regions too now (the national registry), never the regency of the same name.
+        ("Pemerintah Kota Bekasi", "kota-bekasi"),
+        ("Kota Bandung", "kota-bandung"),
+        ("Pemerintah Kota Administrasi Jakarta Pusat", "kota-jakarta-pusat"),
+        ("Dinas Kesehatan Kabupaten Cilacap", "kab-cilacap"),
         ("Pemerintah Provinsi DKI Jakarta", None),
+        ("Kota Bekasi dan Kabupaten Bogor", None),  # two regions named: ask
         ("", None),
     ],
 )

@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["sp4n-ringkas", "pantau", "mapping"], help="skip auto-detection")
     p.add_argument("--mapping", help="mapping file (TOML) for other layouts; see docs/mapping-files.md")
     p.add_argument("--tz", help="zone of times without an offset (default Asia/Jakarta)")
-    p.add_argument("--region", help="regency slug in data/regions (default: detected from the file)")
+    p.add_argument("--region", help="the kab/kota: slug (kota-bekasi), Kemendagri code (32.75) or name "
+                                    "(\"Kota Bekasi\"); `regions` lists them (default: detected from the file)")
     p.add_argument("--source", help="source name for Pantau-template files (default: pantau)")
     p.add_argument("--snapshot", help="when the export was taken (ISO 8601); default: from the file, else now")
     p.add_argument("--lang", choices=["id", "en"], default="id", help="report language")
@@ -45,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--if-empty", action="store_true", help="only when the store has no complaints")
     d.add_argument("--clear", action="store_true", help="remove the demo data from the store")
 
-    from analytics.cli import audit, league, review, summary
+    from analytics.cli import audit, league, regions, review, summary
 
+    regions.add_commands(sub, _add_db)
     league.add_commands(sub, _add_db)
     summary.add_commands(sub, _add_db)
     review.add_commands(sub, _add_db)
@@ -162,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
             from analytics.cli import audit
 
             return audit.run(args)
+        if args.command == "regions":
+            from analytics.cli import regions
+
+            return regions.run(args)
         from analytics.cli import league
 
         return league.run(args)

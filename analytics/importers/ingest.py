@@ -33,7 +33,7 @@ from analytics.importers.parsed import ParsedFile
 from analytics.importers.validate import check_rows, reached_stages, reason_counts
 from analytics.rules.model import CANONICAL_COLUMNS, ESTIMATED_AFTER, ESTIMATED_FLAGS, STATUSES
 from analytics.rules.names import match_desa, match_kecamatan, match_units
-from analytics.rules.regions import detect_region, list_regions, load_region
+from analytics.rules.regions import detect_region, load_region, resolve_region
 from analytics.security.privacy import strip_anonymous
 
 _FIELDS = [c for c in CANONICAL_COLUMNS if c not in ("source", "source_id")]
@@ -81,9 +81,11 @@ def file_sha256(path: Path) -> str:
 
 def _resolve_region(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, region: str | None) -> str | None:
     stored = store.get_meta(con, "region")
-    wanted = region or parsed.region_hint or (detect_region(parsed.agency) if parsed.agency else None)
-    if wanted and wanted not in list_regions():
-        raise RefusedFile(parsed.path, f"unknown region {wanted!r}; known: {', '.join(list_regions())}")
+    given = region or parsed.region_hint
+    wanted = resolve_region(given) if given else (detect_region(parsed.agency) if parsed.agency else None)
+    if given and wanted is None:
+        raise RefusedFile(parsed.path, f"unknown region {given!r}: give a kab/kota as a slug (kota-bekasi), a "
+                                       "Kemendagri code (32.75) or a name with its kind (\"Kota Bekasi\")")
     if wanted and stored and wanted != stored and store.complaint_count(con) > 0:
         raise RefusedFile(
             parsed.path,

@@ -1,4 +1,6 @@
-"""The region registry: one folder per regency under data/regions/ (docs/regions.md).
+"""The region registry (docs/regions.md): every kab/kota of Indonesia from the national registry
+(analytics.rules.national), and, for the regencies Pantau started with, a hand-made folder under
+data/regions/<slug>/ that adds their OPD list and aliases and takes precedence.
 
 Pure Python and pandas; never imports streamlit. Everything is read from the committed files in
 data/regions/, never from the staged source data.
@@ -16,6 +18,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from analytics.rules import national
 from analytics.rules.names import normalise_name
 
 REGIONS_DIR = Path(__file__).resolve().parents[2] / "data" / "regions"
@@ -46,13 +49,47 @@ class Region:
     unit_aliases: dict[str, str]
     kecamatan_aliases: dict[str, str]
     desa_aliases: dict[str, str]
+    # False for a regency from the national registry: no OPD list or aliases of its own, and
+    # desa polygons only where the registry ships them (has_desa_shapes).
+    curated: bool = True
+    has_desa_shapes: bool = True
+
+
+@cache
+def curated_regions() -> tuple[str, ...]:
+    """Slugs of the hand-made registries (folders holding a region.toml), sorted."""
+    if not REGIONS_DIR.is_dir():
+        return ()
+    return tuple(sorted(p.parent.name for p in REGIONS_DIR.glob("*/region.toml")))
+
+
+@cache
+def _curated_by_kode() -> dict[str, str]:
+    return {tomllib.loads((REGIONS_DIR / s / "region.toml").read_text(encoding="utf-8"))["kode"]: s
+            for s in curated_regions()}
 
 
 def list_regions() -> list[str]:
-    """Slugs of all regions (folders holding a region.toml), sorted."""
-    if not REGIONS_DIR.is_dir():
-        return []
-    return sorted(p.parent.name for p in REGIONS_DIR.glob("*/region.toml"))
+    """Slugs of every region: the hand-made ones, and every other kab/kota of the national
+    registry (a kab/kota with a hand-made registry is listed once, under its hand-made slug)."""
+    curated = _curated_by_kode()
+    others = national.kabkota().loc[lambda t: ~t["kode"].isin(list(curated)), "slug"]
+    return sorted([*curated.values(), *others])
+
+
+def resolve_region(text: str | None) -> str | None:
+    """The slug of the region ``text`` names: a slug, a Kemendagri code ("32.75", "3275") or a
+    name with its kind ("Kota Bekasi", "Kab. Bekasi"); None when it names none (or is ambiguous,
+    as "Bekasi" alone is)."""
+    if text is None:
+        return None
+    if text.strip() in curated_regions():
+        return text.strip()
+    slug = national.resolve(text)
+    if slug is None:
+        return None
+    kode = national.kabkota().set_index("slug").at[slug, "kode"]
+    return _curated_by_kode().get(kode, slug)
 
 
 def _read_csv(path: Path, text_cols: tuple[str, ...]) -> pd.DataFrame:
@@ -72,10 +109,17 @@ def _aliases(table: dict[str, Any], section: str, valid: set[str], path: Path) -
 
 @cache
 def load_region(slug: str) -> Region:
-    """Load one region by slug. Unknown slug -> ValueError naming the valid ones."""
+    """Load one region by slug (or by anything resolve_region reads). Unknown -> ValueError
+    saying how regions are named."""
+    found = resolve_region(slug)
+    if found is None:
+        raise ValueError(f"unknown region {slug!r}: give a kab/kota as a slug (kota-bekasi), a Kemendagri "
+                         "code (32.75) or a name with its kind (\"Kota Bekasi\"); `python -m analytics regions` "
+                         "lists them")
+    if found not in curated_regions():
+        return _national_region(found)
+    slug = found
     folder = REGIONS_DIR / slug
-    if not slug or "/" in slug or not (folder / "region.toml").is_file():
-        raise ValueError(f"unknown region {slug!r}; valid regions: {', '.join(list_regions())}")
     meta = tomllib.loads((folder / "region.toml").read_text(encoding="utf-8"))
     kecamatan = _read_csv(folder / "kecamatan.csv", ("kode", "nama", "kode_bps"))
     desa = _read_csv(folder / "desa.csv", ("kode", "nama", "jenis", "kode_kec"))
@@ -101,6 +145,27 @@ def load_region(slug: str) -> Region:
     )
 
 
+def _national_region(slug: str) -> Region:
+    """A Region for a kab/kota of the national registry: its kecamatan and desa, and a camat office
+    per kecamatan ("Kecamatan X", code KEC-<kode digits>) as the units it knows by itself."""
+    row = national.kabkota().set_index("slug").loc[slug]
+    kecamatan, desa = national.tables(row["kode"])
+    short = re.sub(r"^(Kabupaten|Kota)( Administrasi)?\s+", "", row["nama"])
+    units = pd.DataFrame({
+        "code": ["KEC-" + k.replace(".", "") for k in kecamatan["kode"]],
+        "name": ["Kecamatan " + n for n in kecamatan["nama"]],
+        "short_name": ["Kec. " + n for n in kecamatan["nama"]],
+        "kind": "camat", "kecamatan_code": kecamatan["kode"],
+    }).astype({"code": "str", "name": "str", "short_name": "str", "kind": "str", "kecamatan_code": "str"})
+    tz, label = national.timezone_of(row["kode"])
+    return Region(
+        slug=slug, name=row["nama"], short_name=("Kab. " if row["jenis"] == "Kabupaten" else "Kota ") + short,
+        kode=row["kode"], timezone=tz, tz_label=label, name_tokens=(normalise_name(short),),
+        kecamatan=kecamatan, desa=desa, units=units, unit_aliases={}, kecamatan_aliases={}, desa_aliases={},
+        curated=False, has_desa_shapes=national.has_desa_shapes(row["kode"]),
+    )
+
+
 def detect_region(agency_text: str) -> str | None:
     """Slug of the regency named in an agency text, or None.
 
@@ -110,7 +175,7 @@ def detect_region(agency_text: str) -> str | None:
     """
     text = f" {normalise_name(agency_text)} "
     best: tuple[int, str] | None = None
-    for slug in list_regions():
+    for slug in curated_regions():
         for token in load_region(slug).name_tokens:
             for m in re.finditer(rf"(?<= ){re.escape(normalise_name(token))}(?= )", text):
                 if text[: m.start()].endswith(" KOTA "):
@@ -120,7 +185,9 @@ def detect_region(agency_text: str) -> str | None:
                     best = (score, slug)
                 elif score == best[0] and slug != best[1]:
                     best = (score, "")  # two regions tie: ambiguous
-    return (best[1] or None) if best else None
+    if best:
+        return best[1] or None
+    return national.detect(agency_text)
 
 
 @lru_cache(maxsize=16)
@@ -132,9 +199,12 @@ def region_geojson(slug: str, level: Literal["kecamatan", "desa"]) -> dict:
     """The region's FeatureCollection at that level (a fresh dict each call, safe to mutate).
 
     Feature properties: kode, nama (+ kode_bps, centroid_lat, centroid_lng for kecamatan;
-    jenis, kode_kec for desa).
+    jenis, kode_kec for desa). A national region without shipped desa polygons has no desa
+    features (Region.has_desa_shapes).
     """
     if level not in ("kecamatan", "desa"):
         raise ValueError(f"level must be 'kecamatan' or 'desa', not {level!r}")
-    load_region(slug)  # validates the slug with a helpful message
-    return json.loads(_geojson_text(slug, level))
+    region = load_region(slug)  # validates the slug with a helpful message
+    if not region.curated:
+        return json.loads(national.geojson_text(region.kode, level))
+    return json.loads(_geojson_text(region.slug, level))

@@ -1,0 +1,92 @@
+"""The national registry (docs/regions.md, "Every kab/kota"): any kab/kota of Indonesia is a region,
+named by slug, Kemendagri code or name, with its kecamatan, desa/kelurahan, camat offices, zone and
+polygons. Reference figures from ../shared/data/real/wilayah-indonesia/SOURCE.md."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import pytest
+
+from analytics.rules import national
+from analytics.rules.regions import detect_region, list_regions, load_region, region_geojson, resolve_region
+
+
+@pytest.mark.parametrize(("slug", "kode", "kec", "kel", "desa", "desa_shapes"), [
+    ("kota-bandung", "32.73", 30, 151, 0, 151),
+    ("kota-bekasi", "32.75", 12, 56, 0, 56),
+    ("kota-surabaya", "35.78", 31, 153, 0, 153),
+    ("kota-makassar", "73.71", 15, 153, 0, 153),
+    ("kab-cilacap", "33.01", None, None, None, 0),
+])
+def test_reference_figures(slug, kode, kec, kel, desa, desa_shapes) -> None:
+    r = load_region(slug)
+    assert r.kode == kode and not r.curated
+    if kec is not None:
+        assert len(r.kecamatan) == kec
+        assert (r.desa["jenis"] == "kelurahan").sum() == kel and (r.desa["jenis"] == "desa").sum() == desa
+    assert len(r.units) == len(r.kecamatan) and set(r.units["kind"]) == {"camat"}  # an office per kecamatan
+    assert len(region_geojson(slug, "kecamatan")["features"]) == len(r.kecamatan)
+    assert len(region_geojson(slug, "desa")["features"]) == desa_shapes
+    assert r.has_desa_shapes == (desa_shapes > 0)
+
+
+def test_every_kab_kota_is_a_region_named_three_ways() -> None:
+    assert len(list_regions()) == 514
+    for text in ("kota-bekasi", "32.75", "3275", "Kota Bekasi", "kota bekasi"):
+        assert resolve_region(text) == "kota-bekasi", text
+    assert resolve_region("Kab. Bekasi") == "kab-bekasi"  # the hand-made registry keeps its slug
+    assert resolve_region("16.02") == resolve_region("Kabupaten Ogan Komering Ilir") == "kab-oki"
+    assert resolve_region("Bekasi") is None  # Kab. or Kota: the kind decides
+
+
+def test_zones_follow_the_province() -> None:
+    assert (load_region("kota-makassar").tz_label, load_region("kota-makassar").timezone) == ("WITA", "Asia/Makassar")
+    assert load_region("kab-jayawijaya").tz_label == "WIT"
+    assert load_region("kota-pontianak").tz_label == "WIB"
+    assert load_region("kab-badung").tz_label == "WITA"  # Bali
+
+
+def test_detection_tells_the_city_from_the_regency() -> None:
+    assert detect_region("Pemerintah Kota Bandung") == "kota-bandung"
+    assert detect_region("Pemerintah Kabupaten Bandung") == "kab-bandung"
+    assert national.detect("Dinas Kesehatan Kota Bekasi") == "kota-bekasi"
+
+
+def test_loading_a_region_is_fast_and_the_data_small() -> None:
+    total = sum(p.stat().st_size for p in national.NATIONAL_DIR.glob("*.parquet"))
+    assert total < 10e6  # well under the 50 MB the repository may take
+    national.tables.cache_clear()
+    national.geojson_text.cache_clear()
+    load_region.cache_clear()
+    start = time.perf_counter()
+    load_region("kota-surabaya")
+    region_geojson("kota-surabaya", "kecamatan")
+    region_geojson("kota-surabaya", "desa")
+    # Generous: the target is 0,5 s on a quiet machine; a shared CI core must not fail it.
+    assert time.perf_counter() - start < 2.0
+
+
+def test_a_city_without_a_hand_made_registry_gets_its_camat_league(con, tmp_path) -> None:
+    from analytics.importers.ingest import import_file
+    from analytics.rules.periods import Period
+    from analytics.rules.policy import load_policy
+    from analytics.screens import league_for
+
+    rows = ["id,received_at,dispatched_at,first_response_at,status,opd,kecamatan,desa,category"]
+    for i, (office, kec, desa) in enumerate([("Kecamatan Bekasi Timur", "Bekasi Timur", "Aren Jaya"),
+                                             ("Kec. Rawalumbu", "Rawalumbu", "Bojong Menteng"),
+                                             ("Camat Bekasi Utara", "Bekasi Utara", "Harapan Jaya")] * 4):
+        rows.append(f"K-{i},2025-06-0{2 + i % 3}T08:00:00+07:00,2025-06-0{2 + i % 3}T09:00:00+07:00,"
+                    f"2025-06-0{3 + i % 3}T09:00:00+07:00,ditindaklanjuti,{office},{kec},{desa},Jalan Rusak")
+    path = tmp_path / "pot-kota-bekasi.csv"
+    path.write_text("\n".join(rows) + "\n")
+    import_file(con, path, region="Kota Bekasi")
+    stored = con.execute("SELECT DISTINCT unit_code, unit_kind, kecamatan_code, desa_code FROM complaints "
+                         "ORDER BY unit_code").df()
+    assert stored["unit_kind"].eq("camat").all() and stored["kecamatan_code"].str.startswith("32.75.").all()
+    assert stored["desa_code"].notna().all()
+    league = league_for(con, by="camat", period=Period(pd.Timestamp("2025-06-01").date(), pd.Timestamp("2025-06-30").date()),
+                        as_of=pd.Timestamp("2025-06-30", tz="UTC"), policy=load_policy("sp4n-lapor"))
+    assert len(league.table) == 3
