@@ -26,7 +26,9 @@ def test_reference_figures(slug, kode, kec, kel, desa, desa_shapes) -> None:
     if kec is not None:
         assert len(r.kecamatan) == kec
         assert (r.desa["jenis"] == "kelurahan").sum() == kel and (r.desa["jenis"] == "desa").sum() == desa
-    assert len(r.units) == len(r.kecamatan) and set(r.units["kind"]) == {"camat"}  # an office per kecamatan
+    camat = r.units[r.units["kind"] == "camat"]
+    assert len(camat) == len(r.kecamatan) and set(camat["kecamatan_code"]) == set(r.kecamatan["kode"])
+    assert {"DINKES", "DPUPR", "PEMDA"} <= set(r.units["code"])  # the standard perangkat daerah
     assert len(region_geojson(slug, "kecamatan")["features"]) == len(r.kecamatan)
     assert len(region_geojson(slug, "desa")["features"]) == desa_shapes
     assert r.has_desa_shapes == (desa_shapes > 0)
@@ -90,3 +92,28 @@ def test_a_city_without_a_hand_made_registry_gets_its_camat_league(con, tmp_path
     league = league_for(con, by="camat", period=Period(pd.Timestamp("2025-06-01").date(), pd.Timestamp("2025-06-30").date()),
                         as_of=pd.Timestamp("2025-06-30", tz="UTC"), policy=load_policy("sp4n-lapor"))
     assert len(league.table) == 3
+
+
+@pytest.mark.parametrize(("slug", "raw", "code", "kind"), [
+    ("kota-bekasi", "Dinas Kesehatan Kota Bekasi", "DINKES", "opd"),
+    ("kota-bekasi", "DINAS PUPR KOTA BEKASI", "DPUPR", "opd"),
+    ("kota-bekasi", "Satpol PP", "SATPOLPP", "opd"),
+    ("kota-bekasi", "Disdukcapil Kota Bekasi", "DISDUKCAPIL", "opd"),
+    ("kota-bekasi", "Pemerintah Kota Bekasi", "PEMDA", "lainnya"),
+    ("kota-bekasi", "Kec. Bekasi Timur", "KEC-327501", "camat"),
+    ("kab-cilacap", "Bappeda Kab. Cilacap", "BAPPEDA", "opd"),
+    ("kab-cilacap", "Camat Majenang", "KEC-330114", "camat"),
+    ("kab-cilacap", "Dinas Tenaga Kerja dan Transmigrasi Kabupaten Cilacap", "DISNAKER", "opd"),
+])
+def test_the_national_opd_vocabulary_names_units_in_any_regency(slug, raw, code, kind) -> None:
+    from analytics.rules.names import match_units
+
+    got = match_units(pd.Series([raw]), load_region(slug)).iloc[0]
+    assert (got["unit_code"], got["unit_kind"]) == (code, kind)
+
+
+def test_an_unknown_office_is_kept_as_given_not_guessed() -> None:
+    from analytics.rules.names import match_units
+
+    got = match_units(pd.Series(["RSUD dr. Chasbullah Abdulmadjid"]), load_region("kota-bekasi")).iloc[0]
+    assert pd.isna(got["unit_code"]) and got["unit"] == "RSUD dr. Chasbullah Abdulmadjid"

@@ -35,11 +35,14 @@ ABBREVIATIONS: dict[str, str] = {
     "KEL": "KELURAHAN",
     "DS": "DESA",
     "PEMKAB": "PEMERINTAH KABUPATEN",
+    "PEMKOT": "PEMERINTAH KOTA",
     "SEKDA": "SEKRETARIAT DAERAH",
 }
 # Words that name the regency itself rather than the unit; stripped together with the region's
 # name_tokens before the fallback comparisons ("Dinas Pendidikan Kab. Bandung" -> DINAS PENDIDIKAN).
 REGENCY_WORDS: tuple[str, ...] = ("PEMERINTAH KABUPATEN", "KABUPATEN")
+# ... and the city (stripped only in a kota's names, where "Kota" names the city).
+CITY_WORDS: tuple[str, ...] = ("PEMERINTAH KOTA ADMINISTRASI", "PEMERINTAH KOTA", "KOTA ADMINISTRASI", "KOTA")
 # A unit name starting with one of these is a kecamatan (camat) office.
 KECAMATAN_OFFICE_PREFIXES: tuple[str, ...] = ("KECAMATAN", "CAMAT")
 DESA_PREFIXES: tuple[str, ...] = ("DESA", "KELURAHAN")
@@ -102,7 +105,8 @@ def _unique_map(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _regency_phrases(region: Region) -> tuple[str, ...]:
-    return (*REGENCY_WORDS, *(normalise_name(t) for t in region.name_tokens))
+    city = CITY_WORDS if region.name.startswith("Kota") else ()  # "Dinas Kesehatan Kota Bekasi"
+    return (*city, *REGENCY_WORDS, *(normalise_name(t) for t in region.name_tokens))
 
 
 # ----------------------------------------------------------------------------- kecamatan

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from analytics.rules.names import normalise_name
 
 NATIONAL_DIR = Path(__file__).resolve().parents[2] / "data" / "regions" / "national"
+OPD_FILE = Path(__file__).resolve().parents[2] / "data" / "opd" / "perangkat_daerah.csv"
 _PREFIX = {"Kabupaten": "kab", "Kota": "kota"}
 # The zone of each province (Kemendagri province codes): WIB unless listed.
 _WITA = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
@@ -140,3 +141,33 @@ def detect(text: str) -> str | None:
     pattern, names = _detector()
     found = {names[m.group(1)] for m in pattern.finditer(normalise_name(text))}
     return found.pop() if len(found) == 1 else None
+
+
+@cache
+def opd_vocabulary() -> pd.DataFrame:
+    """The standard perangkat daerah (data/opd/perangkat_daerah.csv): code, name, short_name,
+    kind (opd | lainnya), aliases (common names and abbreviations, ";"-separated)."""
+    t = pd.read_csv(OPD_FILE, dtype="str", keep_default_na=False)
+    if t["code"].duplicated().any():
+        raise ValueError(f"{OPD_FILE}: duplicate codes {sorted(t.loc[t['code'].duplicated(), 'code'])}")
+    return t
+
+
+def opd_units(region_name: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The standard perangkat daerah of one kab/kota as units ("Dinas Kesehatan Kota Bekasi",
+    code DINKES) and their aliases (normalised alias -> code)."""
+    t = opd_vocabulary()
+    # The government itself ("Pemerintah Kota Bekasi", SP4N-LAPOR!'s agency for what it keeps).
+    short = re.sub(r"^(Kabupaten|Kota)( Administrasi)?\s+", "", region_name)
+    own = pd.DataFrame({"code": ["PEMDA"], "name": [f"Pemerintah {region_name}"],
+                        "short_name": [("Pemkot " if region_name.startswith("Kota") else "Pemkab ") + short],
+                        "kind": ["lainnya"], "aliases": [""]})
+    t = pd.concat([own, t], ignore_index=True)
+    units = pd.DataFrame({"code": t["code"], "name": t["name"].where(t["code"] == "PEMDA", t["name"] + " " + region_name),
+                          "short_name": t["short_name"], "kind": t["kind"],
+                          "kecamatan_code": pd.Series(pd.NA, index=t.index, dtype="str")})
+    aliases: dict[str, str] = {}
+    for code, names in zip(t["code"], t["aliases"], strict=True):
+        for alias in filter(None, (a.strip() for a in names.split(";"))):
+            aliases.setdefault(normalise_name(alias), code)
+    return units, aliases

@@ -146,8 +146,9 @@ def load_region(slug: str) -> Region:
 
 
 def _national_region(slug: str) -> Region:
-    """A Region for a kab/kota of the national registry: its kecamatan and desa, and a camat office
-    per kecamatan ("Kecamatan X", code KEC-<kode digits>) as the units it knows by itself."""
+    """A Region for a kab/kota of the national registry: its kecamatan and desa, and as its units
+    the standard perangkat daerah (data/opd/, named "Dinas Kesehatan Kota X") and a camat office
+    per kecamatan ("Kecamatan X", code KEC-<kode digits>)."""
     row = national.kabkota().set_index("slug").loc[slug]
     kecamatan, desa = national.tables(row["kode"])
     short = re.sub(r"^(Kabupaten|Kota)( Administrasi)?\s+", "", row["nama"])
@@ -157,11 +158,14 @@ def _national_region(slug: str) -> Region:
         "short_name": ["Kec. " + n for n in kecamatan["nama"]],
         "kind": "camat", "kecamatan_code": kecamatan["kode"],
     }).astype({"code": "str", "name": "str", "short_name": "str", "kind": "str", "kecamatan_code": "str"})
+    opd, opd_aliases = national.opd_units(row["nama"])
+    units = pd.concat([opd, units], ignore_index=True).astype({"code": "str", "name": "str", "short_name": "str",
+                                                                "kind": "str", "kecamatan_code": "str"})
     tz, label = national.timezone_of(row["kode"])
     return Region(
         slug=slug, name=row["nama"], short_name=("Kab. " if row["jenis"] == "Kabupaten" else "Kota ") + short,
         kode=row["kode"], timezone=tz, tz_label=label, name_tokens=(normalise_name(short),),
-        kecamatan=kecamatan, desa=desa, units=units, unit_aliases={}, kecamatan_aliases={}, desa_aliases={},
+        kecamatan=kecamatan, desa=desa, units=units, unit_aliases=opd_aliases, kecamatan_aliases={}, desa_aliases={},
         curated=False, has_desa_shapes=national.has_desa_shapes(row["kode"]),
     )
 
