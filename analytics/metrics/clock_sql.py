@@ -175,7 +175,9 @@ def setup(
     # Only the stages asked for (a unit league needs no verification clock): fewer rows to judge.
     # The default is the chain; "respons" overlaps it and comes only when asked for (RESPONS).
     limited = [s for i, s in enumerate(STAGES) if policy.stage(s) is not None and i in stages]
-    used = sorted({c for s in limited for c in _NEEDS[s]})
+    # received_at bounds the earliest possible start of an estimated one (st_lo), so the deadline
+    # lookup below covers it.
+    used = sorted({"received_at", *(c for s in limited for c in _NEEDS[s])})
     # One scan: the distinct (classification, category) pairs, and per pair the earliest and
     # latest of each time the clock will use (times after as_of are not used).
     span = "".join(
@@ -192,9 +194,11 @@ def setup(
     instants = [pd.Timestamp(v, unit="us", tz="UTC") for v in (instants[:1] + instants[-1:])]
     lim = limits_table(policy, pairs)
     lim = lim.filter(pc.is_in(lim["stage"], value_set=pa.array(stages, pa.int8())))
+    span = None
     if instants:
         utc = np.array([t.tz_localize(None).as_unit("us").asm8 for t in instants], dtype="datetime64[us]")
         dates = _utc_to_local_dates(utc, tz)
+        span = tuple(int(d) for d in dates.astype(np.int64))
         cal._index(dates)  # raises ValueError naming the calendar's range
         days = pc.max(lim["days"]).as_py() if lim.num_rows else None
         if days:  # the latest possible deadline must fall inside the calendar too
@@ -202,27 +206,30 @@ def setup(
     base = calendar_setup(cal, tz, as_of)
     return ClockSetup(
         params={**source_params, **base.params, "risk_until": int(np.datetime64(risk_until, "D").astype(np.int64))},
-        tables={**base.tables, "pantau_lim": lim, "pantau_rules": _RULES, "pantau_due": due_table(cal, lim)},
+        tables={**base.tables, "pantau_lim": lim, "pantau_rules": _RULES, "pantau_due": due_table(cal, lim, span)},
         fixed_offset=base.fixed_offset, has_rows=bool(scan),
     )
 
 
-def due_table(cal: WorkCalendar, lim: pa.Table) -> pa.Table:
+def due_table(cal: WorkCalendar, lim: pa.Table, span: tuple[int, ...] | None = None) -> pa.Table:
     """pantau_due: per calendar day and working-day limit in ``lim``, the day the limit falls due
     (the n-th working day after it; n = 0: the day itself), so a deadline is one lookup rather
     than two (working days so far, then the n-th working day): the clock needs two deadlines per
     stage (from the start and from its earliest possible start), and each lookup is a join over
-    every stage row. Days whose due day lies past the calendar are left out (no match: NULL)."""
+    every stage row. Days whose due day lies past the calendar are left out (no match: NULL).
+    ``span`` (day numbers of the earliest and latest time the clock reads) limits the rows to the
+    days a stage can start on: a calendar of sixty years need not be joined whole."""
     first = int(np.datetime64(cal.first, "D").astype(np.int64))
     n_days = len(cal._cum)
+    lo, hi = (0, n_days - 1) if not span else (max(min(span) - first, 0), min(max(span) - first, n_days - 1))
     limits = sorted({int(d) for d in pc.unique(lim["days"]).to_pylist() if d is not None}) if lim.num_rows else []
     days, ns, due = [], [], []
     for n in limits:
-        idx = np.arange(n_days)
+        idx = np.arange(lo, hi + 1)
         if n == 0:
-            ok, target = np.ones(n_days, bool), idx + first
+            ok, target = np.ones(len(idx), bool), idx + first
         else:
-            k = cal._cum.astype(np.int64) + n  # the k-th working day (1-based)
+            k = cal._cum[lo:hi + 1].astype(np.int64) + n  # the k-th working day (1-based)
             ok = k <= len(cal._nth)
             target = first + cal._nth[np.minimum(k, len(cal._nth)) - 1].astype(np.int64)
         days.append(idx[ok] + first)

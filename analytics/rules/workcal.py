@@ -32,7 +32,11 @@ import pandas as pd
 # The shipped local override file; load_calendar uses it when no other path is given.
 DEFAULT_OVERRIDE_PATH = Path(__file__).resolve().parents[2] / "data" / "holidays" / "overrides.toml"
 DEFAULT_TZ = "Asia/Jakarta"
-DEFAULT_YEARS = range(2015, 2036)
+# Every year a complaint channel can plausibly have data for, and that the holidays package lists
+# Indonesia's days off for (cuti bersama from the SKBs it knows): 1990-2050. Built once per process
+# (about 0,06 s), so an export from 2012 or a comparison period reaching back before 2015 never
+# stops a league.
+DEFAULT_YEARS = range(1990, 2051)
 WEEKMASK = "1111100"  # Monday-Friday; Saturdays worked come from the override file
 # holidays' categories: "public" = libur nasional, "government" = cuti bersama (SKB 3 Menteri).
 HOLIDAY_TYPES = {"public": "libur_nasional", "government": "cuti_bersama"}
@@ -121,8 +125,9 @@ class WorkCalendar:
             if lo < 0 or hi >= len(self._cum):
                 raise ValueError(
                     f"date outside the working-day calendar {self.first}..{self.last}: "
-                    f"{self.first + lo} .. {self.first + hi}; "
-                    "build the calendar with load_calendar(years=...) covering the data"
+                    f"{self.first + lo} .. {self.first + hi}. Pantau counts working days for these "
+                    "years only; a date outside them is most likely a typo in the export: correct it "
+                    "in the file (or choose a period inside the range) and import again"
                 )
         return offsets
 
@@ -149,7 +154,7 @@ def holiday_table(years: range | None = None) -> pd.DataFrame:
 def load_calendar(
     years: range | None = None, override_path: str | Path | None = None
 ) -> WorkCalendar:
-    """Build the working-day calendar for ``years`` (default 2015-2035).
+    """Build the working-day calendar for ``years`` (default DEFAULT_YEARS, 1990-2050).
 
     ``override_path`` is a local override TOML; ``None`` uses ``data/holidays/overrides.toml``
     when it exists. The calendar covers 1 January of the first year to 31 December of the last;
