@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh
 .venv/bin/python -m analytics demo --if-empty
-exec .venv/bin/python -m streamlit run dashboard.py --browser.gatherUsageStats=false "$@"
+# app.py is the dashboard (dashboard.py) behind Pantau's HTTP guard (ui/guard.py, docs/security.md).
+exec .venv/bin/python -m streamlit run app.py --browser.gatherUsageStats=false "$@"

@@ -110,18 +110,32 @@ def roles_db(role_store, tmp_path, monkeypatch) -> Path:
     clear_caches()
 
 
-def run_as(email: str | None, file: str | None = None, *, login: bool = True, verified: bool | None = None,
-           **query: str) -> AppTest:
+def id_token_claims(email: str, *, verified: bool | None = True, iat: float | None = None, nonce: str | None = None,
+                    **extra: object) -> dict:
+    """What Streamlit's identity cookie holds after a real login: the ID token's claims (a fresh
+    ``iat`` and ``nonce`` make it a new login; pass the same ones for another tab of that login).
+    ``verified=None`` leaves ``email_verified`` out."""
+    import secrets
+    import time
+
+    user: dict = {"is_logged_in": True, "email": email, "iss": "http://127.0.0.1:9/realms/pemda", "sub": email,
+                  "aud": "pantau", "iat": int(time.time()) if iat is None else iat,
+                  "nonce": nonce or secrets.token_hex(8), "provider": "keycloak", **extra}
+    if verified is not None:
+        user["email_verified"] = verified
+    return user
+
+
+def run_as(email: str | None, file: str | None = None, *, login: bool = True, verified: bool | None = True,
+           user: dict | None = None, **query: str) -> AppTest:
     """The app as ``email`` (None: nobody logged in), on page ``file``. ``login=False`` runs
-    without the [auth] secrets (login not configured)."""
+    without the [auth] secrets (login not configured). ``user`` gives the identity claims whole
+    (``id_token_claims``), e.g. to open a second tab of the same login."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     if login:
         at.secrets["auth"] = AUTH
-    user: dict = {"is_logged_in": email is not None}
-    if email:
-        user["email"] = email
-        if verified is not None:
-            user["email_verified"] = verified
+    if user is None:
+        user = id_token_claims(email, verified=verified) if email else {"is_logged_in": False}
     at.user = user
     for k, v in query.items():
         at.query_params[k] = v
@@ -129,6 +143,14 @@ def run_as(email: str | None, file: str | None = None, *, login: bool = True, ve
     if file:
         at.switch_page(file).run()
     return at
+
+
+def plain(text: object) -> str:
+    """Text as a person reads it: without the invisible word joiners ``md_escape`` puts into URLs
+    and e-mail addresses so they are not turned into links."""
+    from ui.fmt import WORD_JOINER
+
+    return str(text).replace(WORD_JOINER, "")
 
 
 def visible_text(at: AppTest) -> str:
@@ -139,7 +161,7 @@ def visible_text(at: AppTest) -> str:
     parts += [f"{m.label} {m.value}" for m in at.metric]
     for df in at.dataframe:
         parts.append(df.value.to_csv(index=False))
-    return "\n".join(parts)
+    return plain("\n".join(parts))
 
 
 def audit_rows(db: Path) -> pd.DataFrame:

@@ -1,40 +1,59 @@
 """Login and roles in the dashboard: who is looking, and the pages shown instead of data.
 
 ``page_frame`` calls ``gate`` on every page: it reads what Streamlit knows (the ``[auth]`` secrets,
-``st.user``) and the users file, asks ``analytics.security.access.decide``, and either returns the
-``Viewer`` or draws the login / no-access / set-up page and stops the run. docs/security.md is the
-guide for the people who configure it.
+``st.user``), the users file and the login's session in the store, asks
+``analytics.security.access.decide``, and either returns the ``Viewer`` or draws the login /
+no-access / set-up page and stops the run. docs/security.md is the guide for the people who
+configure it.
+
+A login is a row in the store's ``login_sessions`` (analytics/security/sessions.py), written with
+its one ``login`` audit row the first time a page is drawn for it. **Keluar** marks it ended, and
+every page run checks it, so the logout holds for every tab and every copy of the 30-day cookie;
+a tab left open notices within ``session_check_seconds`` (``_session_watch``).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 import duckdb
 import streamlit as st
 
-from analytics.security import audit
+from analytics.security import audit, sessions
 from analytics.security.access import (
     ALLOW,
     CONFIG_ERROR,
+    DEFAULT_SESSION_CHECK_SECONDS,
+    DEFAULT_SESSION_HOURS,
     LOGIN,
     NO_ACCESS,
+    SESSION_ENDED,
+    SESSION_EXPIRED,
+    SESSION_INVALID,
+    SESSION_LIVE,
     SETUP,
     AccessConfig,
     AccessConfigError,
     Decision,
+    Login,
     Viewer,
     decide,
     load_access_config,
+    login_of,
     login_provider,
+    session_state,
     users_file,
 )
+from ui import db, guard
 from ui.fmt import md_escape
 from ui.i18n import t
 
 log = logging.getLogger("pantau.ui")
-LOGGED_KEY = "_access_logged"  # who this session's login was written to the audit log for
+LOGGED_KEY = "_access_logged"  # who this session's refused login was written to the audit log for
+SESSION_KEY = "_access_session"  # this session's login: {"id", "issued_at", "provider"} (logout, watch)
+_CLAIMS = ("iss", "sub", "email", "iat", "nonce")  # what identifies one login (access.login_of)
 
 
 def _plain(value: object) -> object:
@@ -82,23 +101,50 @@ def _user_fact(key: str) -> object:
         return None
 
 
-def store_kind(is_demo: bool, complaints: int) -> str:
+def store_kind(is_demo: bool, complaints: int, quarantined: int = 0) -> str:
+    """"demo", "empty" or "real". Quarantined rows are real data: a file whose every row was
+    refused still holds the people's names and numbers (the Data page shows its raw rows)."""
     if is_demo:
         return "demo"
-    return "empty" if complaints == 0 else "real"
+    return "empty" if complaints == 0 and quarantined == 0 else "real"
 
 
-def resolve(is_demo: bool, complaints: int) -> Decision:
-    """What ``decide`` says for this session."""
-    return decide(
-        login_configured=login_provider(auth_secrets()) is not None,
-        logged_in=bool(_user_fact("is_logged_in")),
+def _session_hours(config: AccessConfig | AccessConfigError) -> float:
+    return config.session_hours if isinstance(config, AccessConfig) else DEFAULT_SESSION_HOURS
+
+
+def resolve(con: duckdb.DuckDBPyConnection, is_demo: bool, complaints: int,
+            quarantined: int = 0) -> tuple[Decision, Login | None, sessions.SessionRow | None]:
+    """What ``decide`` says for this session, with the login behind it and its row in the store
+    (None before the first page of that login was drawn)."""
+    config = access_config()
+    login_configured = login_provider(auth_secrets()) is not None
+    logged_in = bool(_user_fact("is_logged_in"))
+    login = row = None
+    state = SESSION_INVALID
+    if login_configured and logged_in:
+        login = login_of({k: _user_fact(k) for k in _CLAIMS})
+        if login is not None:
+            row = sessions.lookup(con, login.session_id)
+        state = session_state(login, ended=row is not None and row.ended, now=datetime.now(UTC),
+                              hours=_session_hours(config))
+    decision = decide(
+        login_configured=login_configured,
+        logged_in=logged_in,
         email=_user_fact("email"),
         email_verified=_user_fact("email_verified"),
         name=_user_fact("name"),
-        store_kind=store_kind(is_demo, complaints),
-        config=access_config(),
+        store_kind=store_kind(is_demo, complaints, quarantined),
+        config=config,
+        session=state,
+        provider=_provider(),
     )
+    return decision, login, row
+
+
+def _provider() -> str | None:
+    value = _user_fact("provider")
+    return str(value) if value else None
 
 
 def record(con: duckdb.DuckDBPyConnection, viewer: Viewer | None, action: str, detail: dict | None = None,
@@ -125,16 +171,30 @@ def _once(con: duckdb.DuckDBPyConnection, marker: str, viewer: Viewer | None, ac
     st.session_state[LOGGED_KEY] = marker
 
 
-def gate(con: duckdb.DuckDBPyConnection, *, is_demo: bool, complaints: int, lang: str) -> Viewer:
+def _start(login: Login, viewer: Viewer) -> None:
+    # One row and one `login` audit row per login, however many pages and tabs it opens (a
+    # crawl of 133 pages is one login). Written on a cursor of its own (ui.db.write).
+    try:
+        db.write(sessions.start, login, viewer, provider=_provider())
+    except duckdb.Error:
+        log.exception("recording the login of %s failed", viewer.who)
+
+
+def gate(con: duckdb.DuckDBPyConnection, *, is_demo: bool, complaints: int, lang: str,
+         quarantined: int = 0) -> Viewer:
     """The viewer of this session, or the page explaining why there is no data (then ``st.stop``)."""
-    decision = resolve(is_demo, complaints)
+    decision, login, row = resolve(con, is_demo, complaints, quarantined)
     if decision.kind == ALLOW:
         viewer = decision.viewer
-        if not viewer.open:
-            _once(con, f"login:{viewer.who}", viewer, "login")
+        if not viewer.open and login is not None:
+            if row is None:
+                _start(login, viewer)
+            st.session_state[SESSION_KEY] = {"id": login.session_id, "issued_at": login.issued_at.isoformat(),
+                                             "provider": _provider()}
         return viewer
+    st.session_state.pop(SESSION_KEY, None)
     if decision.kind == LOGIN:
-        login_page(lang)
+        login_page(lang, decision.session)
     elif decision.kind == NO_ACCESS:
         _once(con, f"denied:{decision.email}", None, "denied", who=decision.email or "unknown",
               detail={"reason": "not in the users file or e-mail not verified"})
@@ -148,8 +208,23 @@ def gate(con: duckdb.DuckDBPyConnection, *, is_demo: bool, complaints: int, lang
     raise AssertionError("st.stop() returned")  # for type checkers; never reached
 
 
-def login_page(lang: str) -> None:
+def login_page(lang: str, session: str | None = None) -> None:
+    """The sign-in page. ``session`` says why a logged-in cookie no longer counts (ended by a
+    logout, expired, no login time); a refusal from the identity provider (the guard's
+    ``login_error`` parameters) is shown as plain text: it comes from outside."""
     st.title(t("access.login.title", lang=lang))
+    if session == SESSION_ENDED:
+        st.info(t("access.login.ended", lang=lang), icon=":material/logout:")
+    elif session == SESSION_EXPIRED:
+        config = access_config()
+        st.info(t("access.login.expired", lang=lang, hours=f"{_session_hours(config):g}"), icon=":material/timer:")
+    elif session == SESSION_INVALID:
+        st.warning(t("access.login.invalid", lang=lang), icon=":material/help:")
+    error = st.query_params.get(guard.LOGIN_ERROR)
+    if error:
+        description = st.query_params.get(guard.LOGIN_ERROR_DESCRIPTION) or "–"
+        st.error(t("access.login.provider_error", lang=lang, error=md_escape(error[:300]),
+                   description=md_escape(description[:300])), icon=":material/error:")
     st.markdown(t("access.login.body", lang=lang))
     provider = login_provider(auth_secrets())
     if st.button(t("access.login.button", lang=lang), type="primary", icon=":material/login:", key="access_login"):
@@ -181,22 +256,57 @@ cookie_secret = "ganti-dengan-32-karakter-acak-atau-lebih"
 client_id = "pantau"
 client_secret = "rahasia-dari-keycloak"
 server_metadata_url = "https://sso.example.go.id/realms/pemda/.well-known/openid-configuration"
+client_kwargs = { prompt = "login" }
 """
 
 
+def _this_login() -> Login | None:
+    held = st.session_state.get(SESSION_KEY)
+    if not held:
+        return None
+    return Login(session_id=held["id"], issued_at=datetime.fromisoformat(held["issued_at"]))
+
+
 def logout_button(viewer: Viewer | None, lang: str, *, key: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """**Keluar**: ends the login in the store (every tab, every copy of its cookie), writes the
+    ``logout`` audit row, then Streamlit's logout (the cookie, and the identity provider's session)."""
     if st.button(t("access.logout", lang=lang), icon=":material/logout:", key=key):
-        if con is not None and viewer is not None:
+        login = _this_login()
+        if viewer is not None and login is not None:
+            try:
+                db.write(sessions.end, login, viewer, provider=(st.session_state.get(SESSION_KEY) or {}).get("provider"))
+            except duckdb.Error:
+                log.exception("ending the login of %s failed", viewer.who)
+        elif con is not None and viewer is not None:
             try:
                 record(con, viewer, "logout")
             except duckdb.Error:
                 log.exception("audit logout failed")
         st.session_state.pop(LOGGED_KEY, None)
+        st.session_state.pop(SESSION_KEY, None)
         st.logout()
 
 
+def _session_watch(session_id: str, issued_at: str, hours: float) -> None:
+    # Runs every session_check_seconds in each open tab: a login ended in another tab (or grown
+    # too old) reruns the page, and the gate replaces it with the login page.
+    try:
+        cur = db.cursor()
+        try:
+            row = sessions.lookup(cur, session_id)
+        finally:
+            cur.close()
+    except duckdb.Error:
+        log.exception("checking login session failed")
+        return
+    login = Login(session_id=session_id, issued_at=datetime.fromisoformat(issued_at))
+    if session_state(login, ended=row is not None and row.ended, now=datetime.now(UTC), hours=hours) != SESSION_LIVE:
+        st.rerun()
+
+
 def account_box(viewer: Viewer, con: duckdb.DuckDBPyConnection, lang: str) -> None:
-    """Sidebar: who is looking, as which role; the logout button (nothing to log out of when open)."""
+    """Sidebar: who is looking, as which role; the logout button (nothing to log out of when open).
+    Names and e-mails come from the identity provider: plain text (``md_escape``), never links."""
     role = t(f"access.role.{viewer.role}", lang=lang)
     if viewer.open:
         st.caption(t("access.account.open", lang=lang, role=role))
@@ -204,6 +314,11 @@ def account_box(viewer: Viewer, con: duckdb.DuckDBPyConnection, lang: str) -> No
     unit = f" · {md_escape(viewer.unit)}" if viewer.unit else ""
     st.caption(t("access.account", lang=lang, who=md_escape(viewer.name or viewer.email), role=role) + unit)
     logout_button(viewer, lang, key="access_logout", con=con)
+    held = st.session_state.get(SESSION_KEY)
+    if held:
+        config = access_config()
+        every = config.session_check_seconds if isinstance(config, AccessConfig) else DEFAULT_SESSION_CHECK_SECONDS
+        st.fragment(_session_watch, run_every=every)(held["id"], held["issued_at"], _session_hours(config))
 
 
 def open_notice(viewer: Viewer, kind: str, lang: str) -> str | None:

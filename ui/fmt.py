@@ -7,6 +7,8 @@ one way a registry metric's value becomes text (by its unit), and ``md_escape`` 
 files or users safe for ``st.markdown``.
 """
 
+import re
+
 from analytics.metrics.registry import METRICS
 from analytics.textfmt import (  # noqa: F401 - re-exported for the UI
     MISSING,
@@ -24,13 +26,22 @@ from analytics.textfmt import (  # noqa: F401 - re-exported for the UI
     tz_label,
 )
 
+# Streamlit's markdown (GitHub-flavoured) turns a bare "http://...", "www.x.y" or "a@b.id" into a
+# clickable link, escaped or not (the links are found in the text after escapes are resolved). An
+# invisible WORD JOINER after the scheme, the "www" or the "@" breaks the pattern; the text reads
+# and wraps the same.
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp)(?=:)|www(?=\.)|@")
+WORD_JOINER = "\u2060"
+
 
 def md_escape(text: object) -> str:
-    """Text from files or users made safe for ``st.markdown`` (no emphasis, links, HTML, math)."""
+    """Text from files, users, URL parameters or the identity provider made plain for
+    ``st.markdown`` and the alert boxes: no emphasis, links (written or bare: URLs and e-mail
+    addresses stay text), HTML or math."""
     out = str(text)
     for ch in "\\`*_[]<>#|~$":
         out = out.replace(ch, "\\" + ch)
-    return out
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, out)
 
 
 def metric_text(name: str, value: object, lang: str = "id", *, days_word: bool = False) -> str:

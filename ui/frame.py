@@ -49,6 +49,8 @@ class PageContext:
     tz, tz_label  the regency's zone ("Asia/Jakarta", "WIB"); display times in it
     as_of         latest snapshot (UTC): the moment the data describes; None on an empty store
     complaints    number of complaints in the store
+    quarantined   number of quarantined rows (rows an import refused): with ``complaints``, tells an
+                  empty store from one holding real data
     last_received the newest complaint's receipt (UTC): with as_of, decides the default periods' end
     db_path       the store's file
     viewer        who is looking (analytics.security.access.Viewer): pass ``viewer.row_scope`` to every
@@ -65,6 +67,7 @@ class PageContext:
     tz_label: str
     as_of: pd.Timestamp | None
     complaints: int
+    quarantined: int = 0
     db_path: Path = field(default_factory=db.db_path)
     # Least privilege until page_frame's gate says who is looking.
     viewer: Viewer = field(default_factory=lambda: Viewer("pimpinan"))
@@ -112,6 +115,7 @@ class _Facts:
     as_of: pd.Timestamp | None
     complaints: int
     last_received: pd.Timestamp | None = None
+    quarantined: int = 0
 
 
 def _read_facts(con: duckdb.DuckDBPyConnection) -> _Facts:
@@ -123,6 +127,7 @@ def _read_facts(con: duckdb.DuckDBPyConnection) -> _Facts:
         as_of=fresh.latest_snapshot_at,
         complaints=fresh.complaints,
         last_received=fresh.latest_received_at,
+        quarantined=store.quarantined_count(con),
     )
 
 
@@ -154,6 +159,7 @@ def open_context(lang: str | None = None) -> PageContext:
         tz_label=region.tz_label if region else fmt.tz_label(tz),
         as_of=facts.as_of,
         complaints=facts.complaints,
+        quarantined=facts.quarantined,
         last_received=facts.last_received,
     )
 
@@ -179,12 +185,13 @@ def page_frame(title_key: str, *, allow_empty: bool = False) -> PageContext:
         st.error(t("db.failed", lang=lang))
         st.stop()
 
-    viewer = access.gate(ctx.con, is_demo=ctx.is_demo, complaints=ctx.complaints, lang=lang)  # or stop
+    viewer = access.gate(ctx.con, is_demo=ctx.is_demo, complaints=ctx.complaints, quarantined=ctx.quarantined,
+                         lang=lang)  # or stop
     ctx = replace(ctx, viewer=viewer)
     with st.sidebar:
         access.account_box(viewer, ctx.con, lang)
     st.title(ctx.t(title_key))
-    notice = access.open_notice(viewer, access.store_kind(ctx.is_demo, ctx.complaints), lang)
+    notice = access.open_notice(viewer, access.store_kind(ctx.is_demo, ctx.complaints, ctx.quarantined), lang)
     if ctx.is_demo:
         banner = ctx.t("frame.demo_banner", region=ctx.region_name or "Kab. Bekasi")
         st.info(banner + (f" {notice}" if notice else ""), icon=":material/science:")

@@ -13,10 +13,13 @@ Roles (docs/security.md has the full table):
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROLES: tuple[str, ...] = ("pimpinan", "analis", "unit")
@@ -27,6 +30,14 @@ DEFAULT_USERS_FILE = Path(__file__).resolve().parents[2] / ".streamlit" / "panta
 # Without login, a store that was opened without saying which role applies gets the role that
 # shows the least: figures and complaint rows, no personal data, no imports.
 DEFAULT_OPEN_ROLE = "pimpinan"
+# A login lasts a working day: after this many hours from the identity provider's login (the ID
+# token's ``iat``), Pantau asks for a new one, whatever the 30-day Streamlit cookie says.
+DEFAULT_SESSION_HOURS = 12.0
+MAX_SESSION_HOURS = 24.0 * 30  # the cookie's own lifetime; longer would mean nothing
+# How often an open tab asks the store whether its login was ended elsewhere (Keluar in another
+# tab) or has run out, and then drops its page.
+DEFAULT_SESSION_CHECK_SECONDS = 30
+MIN_SESSION_CHECK_SECONDS = 2
 
 
 class AccessConfigError(ValueError):
@@ -102,15 +113,23 @@ class User:
 class AccessConfig:
     """The users file: who may log in as what, and whether real data may be served without login.
 
-    users        e-mail (lower case) -> User
-    allow_open   serve a real store without login (``[access] allow_open = true``)
-    open_role    the role of everyone when the store is served open
-    source       the file it came from (None: no file)
+    users            e-mail (lower case) -> User
+    allow_open       serve a real store without login (``[access] allow_open = true``)
+    open_role        the role of everyone when the store is served open
+    session_hours    how long a login lasts from the identity provider's login time
+    session_check_seconds  how often an open tab checks that its login still holds
+    providers_without_email_verified  the [auth.<name>] providers trusted to verify every e-mail
+                     although their ID tokens carry no ``email_verified`` claim (an explicit
+                     ``false`` is refused from them too); every other provider must say ``true``
+    source           the file it came from (None: no file)
     """
 
     users: Mapping[str, User] = field(default_factory=dict)
     allow_open: bool = False
     open_role: str = DEFAULT_OPEN_ROLE
+    session_hours: float = DEFAULT_SESSION_HOURS
+    session_check_seconds: int = DEFAULT_SESSION_CHECK_SECONDS
+    providers_without_email_verified: frozenset[str] = frozenset()
     source: Path | None = None
 
 
@@ -141,6 +160,23 @@ def parse_access_config(data: Mapping[str, object], source: Path | None = None) 
     if open_role not in ("pimpinan", "analis"):
         # A unit role in open mode would give every visitor one office's personal data.
         raise AccessConfigError(f"{where}: open_role must be \"pimpinan\" or \"analis\", not {open_role!r}")
+    known_access = {"allow_open", "open_role", "session_hours", "session_check_seconds",
+                    "providers_without_email_verified"}
+    extra = sorted(set(access) - known_access)
+    if extra:
+        raise AccessConfigError(f"{where}: unknown setting {extra[0]!r} in [access]; known: {', '.join(sorted(known_access))}")
+    hours = access.get("session_hours", DEFAULT_SESSION_HOURS)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= MAX_SESSION_HOURS:
+        raise AccessConfigError(f"{where}: session_hours must be a number of hours above 0 and at most "
+                                f"{MAX_SESSION_HOURS:g}, not {hours!r}")
+    check = access.get("session_check_seconds", DEFAULT_SESSION_CHECK_SECONDS)
+    if isinstance(check, bool) or not isinstance(check, int) or check < MIN_SESSION_CHECK_SECONDS:
+        raise AccessConfigError(f"{where}: session_check_seconds must be a whole number of seconds, at least "
+                                f"{MIN_SESSION_CHECK_SECONDS}, not {check!r}")
+    trusted = access.get("providers_without_email_verified", [])
+    if not isinstance(trusted, list) or not all(isinstance(p, str) and p.strip() for p in trusted):
+        raise AccessConfigError(f"{where}: providers_without_email_verified must be a list of provider names "
+                                f"(the [auth.<name>] sections), not {trusted!r}")
     entries = data.get("user", [])
     if not isinstance(entries, list):
         raise AccessConfigError(f"{where}: users are written as [[user]] entries")
@@ -164,7 +200,9 @@ def parse_access_config(data: Mapping[str, object], source: Path | None = None) 
             raise AccessConfigError(f"{where}: user {email} is listed twice")
         name = entry.get("name")
         users[email] = User(email=email, role=str(role), unit=unit, name=str(name) if name else None)
-    return AccessConfig(users=users, allow_open=allow_open, open_role=str(open_role), source=source)
+    return AccessConfig(users=users, allow_open=allow_open, open_role=str(open_role), session_hours=float(hours),
+                        session_check_seconds=check,
+                        providers_without_email_verified=frozenset(p.strip() for p in trusted), source=source)
 
 
 def load_access_config(path: Path) -> AccessConfig:
@@ -194,6 +232,61 @@ def login_provider(auth: Mapping[str, object] | None) -> str | None:
     return named[0] if named else None
 
 
+def email_is_verified(claim: object, provider: str | None, config: AccessConfig) -> bool:
+    """The identity provider vouches for the e-mail: its ``email_verified`` claim is true (the
+    boolean, or the string "true" some providers send). A missing claim counts only for a provider
+    listed in ``providers_without_email_verified``; ``false`` never does."""
+    if claim is True or (isinstance(claim, str) and claim.strip().lower() == "true"):
+        return True
+    return claim is None and provider is not None and provider in config.providers_without_email_verified
+
+
+@dataclass(frozen=True)
+class Login:
+    """One login at the identity provider, as Streamlit's identity cookie carries it.
+
+    session_id  a hash of the ID token's issuer, subject, issued-at time and nonce: the same for
+                every tab and every copy of that cookie, new at every login (the nonce and the
+                time are fresh each time). The store keeps it (``login_sessions``) so a logout
+                ends the login everywhere (analytics/security/sessions.py).
+    issued_at   when the provider issued the ID token (UTC): the login's age counts from here
+    """
+
+    session_id: str
+    issued_at: datetime
+
+
+def login_of(claims: Mapping[str, object]) -> Login | None:
+    """The login behind ``st.user``'s claims; None without a usable ``iat`` (every OpenID Connect
+    ID token has one, and Authlib checks it; only a hand-made identity lacks it)."""
+    iat = claims.get("iat")
+    if isinstance(iat, bool) or not isinstance(iat, int | float):
+        return None
+    try:
+        issued = datetime.fromtimestamp(float(iat), tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    key = json.dumps([str(claims.get(k) or "") for k in ("iss", "sub", "email", "iat", "nonce")])
+    return Login(session_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:32], issued_at=issued)
+
+
+# The state of a login's session, from the store and the clock (ui/access.py reads both).
+SESSION_LIVE, SESSION_ENDED, SESSION_EXPIRED, SESSION_INVALID = "live", "ended", "expired", "invalid"
+
+
+def session_state(login: Login | None, *, ended: bool, now: datetime, hours: float) -> str:
+    """``SESSION_ENDED`` after a logout of this login (in any tab), ``SESSION_EXPIRED`` once
+    ``hours`` have passed since the provider's login, ``SESSION_INVALID`` without a login time,
+    else ``SESSION_LIVE``. A login time in the future (clock skew) counts from now."""
+    if login is None:
+        return SESSION_INVALID
+    if ended:
+        return SESSION_ENDED
+    if now - login.issued_at > timedelta(hours=hours):
+        return SESSION_EXPIRED
+    return SESSION_LIVE
+
+
 # What the frame does for a session (ui/access.py draws each case).
 ALLOW, LOGIN, NO_ACCESS, SETUP, CONFIG_ERROR = "allow", "login", "no_access", "setup", "config_error"
 
@@ -204,6 +297,7 @@ class Decision:
     viewer: Viewer | None = None
     email: str | None = None  # the rejected address (NO_ACCESS)
     problem: str | None = None  # CONFIG_ERROR: the users file's problem
+    session: str | None = None  # LOGIN for a logged-in cookie: why it no longer counts (SESSION_*)
 
 
 def decide(
@@ -211,18 +305,24 @@ def decide(
     login_configured: bool,
     logged_in: bool,
     email: str | None,
-    email_verified: bool | None,
+    email_verified: object,
     name: str | None,
     store_kind: str,
     config: AccessConfig | AccessConfigError,
+    session: str,
+    provider: str | None = None,
 ) -> Decision:
     """Who this session is, or why it gets no data.
 
-    ``store_kind`` is "demo" (the synthetic regency), "empty" or "real". Rules:
+    ``store_kind`` is "demo" (the synthetic regency), "empty" or "real" (``ui.access.store_kind``:
+    any complaint or quarantined row makes a store real). ``session`` is ``session_state(...)`` of
+    the logged-in cookie. Rules:
     - a users file that cannot be read lets nobody in (fail closed), whatever the store;
-    - login configured: a logged-in e-mail listed in the users file gets its role; an e-mail the
-      identity provider says is unverified, or one not listed, gets NO_ACCESS; nobody logged in
-      gets LOGIN;
+    - login configured: nobody logged in gets LOGIN; so does a login that was ended by a logout
+      (in any tab, or on a copy of its cookie), that is older than ``session_hours``, or that has
+      no login time (``Decision.session`` says which); a logged-in e-mail gets its role if it is
+      listed in the users file and the identity provider says it is verified
+      (``email_is_verified``), otherwise NO_ACCESS;
     - no login: demo and empty stores run open (as analis, so the demo shows everything and an
       empty store can be filled); a real store runs open only with ``allow_open = true`` (as
       ``open_role``), otherwise SETUP explains how to configure login.
@@ -232,9 +332,11 @@ def decide(
     if login_configured:
         if not logged_in:
             return Decision(LOGIN)
+        if session != SESSION_LIVE:
+            return Decision(LOGIN, session=session)
         addr = normal_email(email)
         user = config.users.get(addr)
-        if user is None or email_verified is False:
+        if user is None or not email_is_verified(email_verified, provider, config):
             return Decision(NO_ACCESS, email=addr or None)
         return Decision(ALLOW, Viewer(role=user.role, unit=user.unit, email=addr, name=name or user.name))
     if store_kind in ("demo", "empty"):

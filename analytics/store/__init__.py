@@ -55,3 +55,8 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 
 def complaint_count(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM complaints").fetchall()[0][0]
+
+
+def quarantined_count(con: duckdb.DuckDBPyConnection) -> int:
+    """Rows an import refused (kept whole in ``quarantine``): real data too, personal data included."""
+    return con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]

@@ -1,7 +1,7 @@
 """Playwright harness: the real dashboard in Debian's Chromium, at phone and desktop sizes.
 
 Recipe from docs (ecosystem notes §3.2): Debian /usr/bin/chromium (never a downloaded browser),
-a demo store built once per session, `streamlit run dashboard.py` on a free loopback port, and
+a demo store built once per session, `streamlit run app.py` (tests/browser/server.py) on a free loopback port, and
 ``wait_for_app`` before looking at anything. Only the server process started here is stopped.
 """
 

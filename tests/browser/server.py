@@ -1,5 +1,5 @@
-"""Starting and stopping a dashboard server for a browser test: ``streamlit run dashboard.py`` on a
-free loopback port with its own store (and, for the login tests, its own secrets and users file).
+"""Starting and stopping a dashboard server for a browser test: ``streamlit run app.py`` (the
+dashboard behind Pantau's HTTP guard, as run.sh starts it) on a free loopback port with its own store (and, for the login tests, its own secrets and users file).
 The shared ``app_url`` fixture (conftest.py) serves the demo store for the whole session; tests that
 write or need another configuration start their own here. Only the process started here is stopped.
 """
@@ -29,14 +29,14 @@ def free_port() -> int:
 
 @contextmanager
 def serve(db: Path, log_path: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = (),
-          port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+          port: int | None = None, script: str = "app.py") -> Iterator[tuple[str, subprocess.Popen]]:
     """The dashboard with PANTAU_DB=db (plus ``env``, extra ``args`` for streamlit run) on ``port``
     or a free loopback port; yields (url, process). The caller may stop the process early
     (``stop(proc)``) to release the store."""
     port = port or free_port()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
              "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
              "--server.fileWatcherType=none", *args],
             cwd=ROOT, env={**os.environ, "PANTAU_DB": str(db), **(env or {})}, stdout=log,

@@ -9,6 +9,16 @@ MESSAGES = {
             "yang Anda lihat bergantung pada peran Anda (pimpinan, analis, atau unit kerja)."
         ),
         "access.login.button": "Masuk",
+        "access.login.ended": "Anda sudah keluar dari Pantau. Masuk lagi untuk melihat data.",
+        "access.login.expired": "Sesi login berakhir (lebih dari {hours} jam sejak masuk). Masuk lagi untuk melanjutkan.",
+        "access.login.invalid": (
+            "Login ini tidak membawa waktu masuk dari penyedia login, sehingga tidak dapat dibatasi "
+            "atau diakhiri. Masuk lagi; jika terulang, hubungi admin Diskominfo."
+        ),
+        "access.login.provider_error": (
+            "Penyedia login menolak permintaan masuk. Kode: {error}. Keterangan: {description}. "
+            "Sampaikan kode ini kepada admin Diskominfo."
+        ),
         "access.denied.title": "Tidak ada akses",
         "access.denied.body": (
             "Akun **{email}** berhasil masuk, tetapi belum terdaftar di Pantau (atau alamat e-mailnya "
@@ -82,6 +92,11 @@ MESSAGES = {
             "Rahasia dan Anonim."
         ),
         "access.download.note": "Berkas unduhan tidak memuat data pribadi; setiap unduhan dicatat di log audit.",
+        "access.download.unguarded": (
+            "Unduhan dimatikan: Pantau dijalankan tanpa pengamannya. Jalankan dengan `streamlit run app.py` "
+            "(run.sh)."
+        ),
+        "access.download.no_cookie": "Unduhan perlu cookie browser: izinkan cookie untuk alamat ini, lalu muat ulang.",
         "access.audit.title": "Log audit",
         "access.audit.caption": (
             "Siapa masuk, mengimpor, mengunduh, dan membuka data pribadi, terbaru di atas "
@@ -111,6 +126,16 @@ MESSAGES = {
             "what you see depends on your role (leadership, analyst or unit)."
         ),
         "access.login.button": "Sign in",
+        "access.login.ended": "You have signed out of Pantau. Sign in again to see the data.",
+        "access.login.expired": "Your sign-in has ended (more than {hours} hours ago). Sign in again to continue.",
+        "access.login.invalid": (
+            "This sign-in carries no login time from the identity provider, so it cannot be limited "
+            "or ended. Sign in again; if it happens again, contact the Diskominfo admin."
+        ),
+        "access.login.provider_error": (
+            "The identity provider refused the sign-in. Code: {error}. Details: {description}. "
+            "Pass this code on to the Diskominfo admin."
+        ),
         "access.denied.title": "No access",
         "access.denied.body": (
             "The account **{email}** signed in, but it is not registered in Pantau (or its e-mail "
@@ -183,6 +208,10 @@ MESSAGES = {
             "and Anonim complaints."
         ),
         "access.download.note": "Downloaded files hold no personal data; every download is written to the audit log.",
+        "access.download.unguarded": (
+            "Downloads are off: Pantau runs without its guard. Start it with `streamlit run app.py` (run.sh)."
+        ),
+        "access.download.no_cookie": "Downloads need a browser cookie: allow cookies for this address, then reload.",
         "access.audit.title": "Audit log",
         "access.audit.caption": (
             "Who signed in, imported, downloaded and opened personal data, newest first (last {n} "
