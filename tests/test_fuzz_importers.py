@@ -303,7 +303,10 @@ def test_mixed_date_formats(seeded_store, days):
     with fresh_copy(seeded_store) as (con, tmp):
         path = template_csv(tmp / "lapor.csv", rows,
                             header="Tracking ID,Tanggal Laporan Masuk,Waktu Laporan Masuk,Status Laporan")
-        import_and_check(con, path, region="kab-bekasi")
+        # A snapshot (and import time) after every drawn day: a time more than a day after the
+        # snapshot is quarantined (validate.FUTURE_SLACK), and the default snapshot is the wall clock.
+        after = datetime(2031, 1, 1, tzinfo=UTC)
+        import_and_check(con, path, region="kab-bekasi", snapshot_at=after, now=after)
         got = dict(con.execute("SELECT source_id, received_at FROM complaints WHERE source = 'sp4n-lapor'").fetchall())
         quarantined = {r[0] for r in con.execute("SELECT source_id FROM quarantine").fetchall()}
     for i, (d, style) in enumerate(days):

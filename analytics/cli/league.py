@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -40,14 +41,40 @@ def add_commands(sub, add_db) -> None:  # noqa: ANN001 - argparse internals
     _common(b, add_db)
 
 
+def calendar_span() -> tuple[date, date]:
+    """The dates the CLI accepts: the years the working-day calendar covers
+    (analytics.rules.workcal.DEFAULT_YEARS) but the first and the last, because the clock counts
+    working days only inside the calendar, and a period reaches outside its own days: back to
+    the day before it (the comparison period) and forward to the deadlines of its stages."""
+    from analytics.rules.workcal import DEFAULT_YEARS
+
+    return date(DEFAULT_YEARS.start + 1, 1, 1), date(DEFAULT_YEARS.stop - 2, 12, 31)
+
+
+def cli_time(flag: str, value: str, tz: str) -> pd.Timestamp:
+    """A --from/--to/--as-of value as an instant (a date or time without an offset is local to
+    ``tz``), inside calendar_span; anything else raises ValueError naming the flag and the range
+    (``0001-01-01`` used to end in "year 0 is out of range" or a traceback)."""
+    first, last = calendar_span()
+    try:
+        ts = pd.Timestamp(value)
+        ts = (ts.tz_localize(tz) if ts.tzinfo is None else ts).tz_convert("UTC")
+        inside = first <= ts.tz_convert(tz).date() <= last
+    except (ValueError, TypeError, OverflowError, NotImplementedError):  # incl. OutOfBoundsDatetime
+        inside = False
+    if not inside:
+        raise ValueError(f"{flag} {value}: tanggal harus antara {first} dan {last} (YYYY-MM-DD) / dates must be "
+                         f"between {first} and {last} (YYYY-MM-DD), inside the years the working-day calendar covers")
+    return ts
+
+
 def data_moment(con, value: str | None, tz: str) -> pd.Timestamp:  # noqa: ANN001
     """--as-of, or the data moment: the latest import's snapshot (what the dashboard shows as
     "data per ..."), so an export taken last year is judged as it was, not against today."""
     from analytics.store import status
 
     if value:
-        ts = pd.Timestamp(value)
-        return (ts.tz_localize(tz) if ts.tzinfo is None else ts).tz_convert("UTC")
+        return cli_time("--as-of", value, tz)
     latest = status.freshness(con).latest_snapshot_at
     if latest is None:
         raise ValueError("the store has no complaints yet: import an export (or run the demo) first")
@@ -61,6 +88,9 @@ def moment_and_period(con, args: argparse.Namespace, tz: str):  # noqa: ANN001, 
     from analytics.store import status
 
     as_of = data_moment(con, args.as_of, tz)
+    for flag, value in (("--from", args.start), ("--to", args.end)):
+        if value:
+            cli_time(flag, value, tz)
     return as_of, default_period(as_of, tz, args.start, args.end, status.freshness(con).latest_received_at)
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analytics.importers.errors import RefusedFile
 from analytics.importers.parsed import ParsedFile, constant_text, empty_canonical, text_or_na, to_float, to_int
-from analytics.importers.reading import frame_under_header, normalise_header
+from analytics.importers.reading import frame_under_header, normalise_header, refuse_repeated_columns
 from analytics.importers.statuses import map_statuses, status_key
 from analytics.importers.timeparse import parse_iso, parse_with_patterns
 from analytics.rules.model import STATUSES
@@ -120,6 +120,7 @@ def required_headers(mapping: Mapping) -> list[str]:
 
 
 def parse(path: Path, grid: pd.DataFrame, header_row: int, mapping: Mapping, tz: str | None = None) -> ParsedFile:
+    refuse_repeated_columns(path, grid, header_row, mapping.columns.values())
     body, lines = frame_under_header(grid, header_row)
     wanted = {f: normalise_header(c) for f, c in mapping.columns.items()}
     missing = [mapping.columns[f] for f, c in wanted.items() if c not in body.columns]

@@ -15,7 +15,7 @@ import pandas as pd
 from analytics.config import DEFAULT_TZ
 from analytics.importers.errors import RefusedFile
 from analytics.importers.parsed import ParsedFile, constant_text, empty_canonical, text_or_na, to_float, to_int
-from analytics.importers.reading import frame_under_header
+from analytics.importers.reading import frame_under_header, refuse_repeated_columns
 from analytics.importers.statuses import map_statuses
 from analytics.importers.timeparse import parse_iso
 
@@ -50,6 +50,7 @@ _TRUE = {"1", "true", "ya", "y", "yes", "t"}
 def parse(
     path: Path, grid: pd.DataFrame, header_row: int, tz: str = DEFAULT_TZ, source: str = DEFAULT_SOURCE
 ) -> ParsedFile:
+    refuse_repeated_columns(path, grid, header_row, COLUMNS + EXTRA_COLUMNS)
     body, lines = frame_under_header(grid, header_row)
     missing = [c for c in REQUIRED if c not in body.columns]
     if missing:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analytics.importers.errors import RefusedFile
+from analytics.importers.workbook import read_workbook
 from analytics.security.cells import CONTROL_PATTERN
 
 HEADER_SEARCH_ROWS = 30  # SP4N-LAPOR! puts its header under a title block of ~10 rows
@@ -79,7 +81,9 @@ def read_grid_cleaned(path: str | Path) -> tuple[pd.DataFrame, int]:
         if not data or data.isspace():  # data.strip() would copy the whole file to find out
             raise RefusedFile(path, "the file is empty")
     if head.startswith(_XLSX_MAGIC) or path.suffix.lower() in XLSX_SUFFIXES:
-        grid, cleaned = _read_xlsx(path, path.read_bytes())
+        # In a child process, within the limits of analytics.importers.workbook: an XLSX is a zip
+        # and may unpack to gigabytes.
+        grid, cleaned = read_workbook(path, _read_xlsx)
     else:
         read = _read_csv_utf8(path, head)
         grid, cleaned = read if read is not None else _read_csv_text(path, decode_text(path, path.read_bytes()))
@@ -252,6 +256,36 @@ def find_header(grid: pd.DataFrame, required: list[str]) -> int | None:
         if wanted <= cells:
             return i
     return None
+
+
+def _column_letters(i: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: a column as a spreadsheet names it."""
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def refuse_repeated_columns(path: Path, grid: pd.DataFrame, header_row: int, names: Iterable[str]) -> None:
+    """Refuse a header row in which a column the importer reads (one of ``names``, compared as
+    normalise_header does) appears twice: ``id`` and ``ID``, two ``opd``. Which one holds the
+    data cannot be told, and taking the first would import the other's values nowhere."""
+    header = [normalise_header(v) for v in grid.iloc[header_row].tolist()]
+    for name in dict.fromkeys(normalise_header(n) for n in names):
+        at = [i for i, h in enumerate(header) if h == name]
+        if len(at) > 1:
+            shown = str(grid.iloc[header_row, at[0]]).strip()
+            cols = [_column_letters(i) for i in at]
+            listed_id = ", ".join(cols[:-1]) + " dan " + cols[-1]
+            listed_en = ", ".join(cols[:-1]) + " and " + cols[-1]
+            raise RefusedFile(
+                path,
+                f"kolom '{shown}' muncul {len(at)} kali di baris judul (kolom {listed_id}); hapus atau ganti nama "
+                f"yang berlebih / the column '{shown}' appears {len(at)} times in the header row (columns "
+                f"{listed_en}): which one holds the data cannot be told; remove or rename the extra one",
+            )
 
 
 def frame_under_header(grid: pd.DataFrame, header_row: int) -> tuple[pd.DataFrame, pd.Series]:

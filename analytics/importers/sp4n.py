@@ -16,7 +16,7 @@ import pandas as pd
 from analytics.config import DEFAULT_TZ
 from analytics.importers.errors import RefusedFile
 from analytics.importers.parsed import ParsedFile, constant_text, empty_canonical, text_or_na
-from analytics.importers.reading import frame_under_header, normalise_header
+from analytics.importers.reading import frame_under_header, normalise_header, refuse_repeated_columns
 from analytics.importers.statuses import map_statuses
 from analytics.importers.timeparse import local_datetimes_to_utc, parse_day_month_year, parse_sp4n_received
 
@@ -35,6 +35,7 @@ EXPECTED = [
     "Instansi Terdisposisi",
     "Status Laporan",
 ]
+OPTIONAL = ["Kecamatan", "Kelurahan", "Isi Laporan Awal"]  # read when present
 
 
 def title_block(grid: pd.DataFrame, header_row: int) -> dict[str, str]:
@@ -69,6 +70,7 @@ def snapshot_from_title(value: str | None, tz: str) -> pd.Timestamp | None:
 
 def parse(path: Path, grid: pd.DataFrame, header_row: int, tz: str = DEFAULT_TZ) -> ParsedFile:
     meta = title_block(grid, header_row)
+    refuse_repeated_columns(path, grid, header_row, [*EXPECTED, *OPTIONAL])
     body, lines = frame_under_header(grid, header_row)
     missing = [c for c in REQUIRED if normalise_header(c) not in body.columns]
     if missing:

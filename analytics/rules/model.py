@@ -128,6 +128,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "rating_out_of_range": ("penilaian di luar 1-5", "rating outside 1-5"),
     "bad_coordinates": ("koordinat di luar jangkauan", "coordinates out of range"),
     "negative_redispatch": ("jumlah disposisi ulang negatif", "negative redispatch count"),
+    "time_out_of_range": (
+        "waktu sebelum 1 Jan 2000 atau lebih dari sehari setelah ekspor diambil",
+        "time before 1 Jan 2000 or more than a day after the export was taken",
+    ),
     "duplicate_id_conflict": (
         "ID sama muncul lebih dari sekali dengan isi berbeda",
         "same id repeated in the file with different content",
