@@ -12,6 +12,7 @@ import logging
 
 import streamlit as st
 
+from ui import db
 from ui.i18n import t
 from ui.nav import build_pages, leave_legacy_pages_mode
 from ui.widgets import language_switch
@@ -40,3 +41,5 @@ except Exception:
     # st.stop()/st.rerun() are BaseExceptions and pass through.
     log.exception("page %s failed", page.url_path)
     st.error(t("page.failed"), icon=":material/error:")
+finally:
+    db.end_run()  # the run's cursors end with the run, not at the next garbage collection

@@ -1,4 +1,4 @@
-"""``python -m benchmarks --rows 1000000 [--xlsx-rows 100000] [--out DIR] [--skip-browser]``.
+"""``python -m benchmarks --rows 1000000 [--xlsx-rows 100000] [--out DIR] [--skip-browser] [--load-sessions 20]``.
 
 docs/performance.md explains what each step measures; the exit code is 1 when the three methods
 disagree or a step failed (a missed target is reported, not an error).
@@ -10,6 +10,8 @@ import argparse
 import sys
 
 from benchmarks.runner import ROOT, run
+
+MAX_SESSIONS = 200  # benchmarks/load.py MAX_SESSIONS (importing it would load Streamlit here)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -25,11 +27,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--warm-runs", type=int, default=2, help="warm calls per step; the fastest counts (default 2)")
     p.add_argument("--naive-warm-runs", type=int, default=1, help="warm loads of the naive baseline (default 1)")
     p.add_argument("--browser-runs", type=int, default=3, help="warm Chromium loads; the median counts (default 3)")
+    p.add_argument("--load-sessions", type=int, default=20,
+                   help="concurrent sessions opening Ringkasan in the load step (default 20; 0 leaves it out). "
+                        "It needs no browser, so --skip-browser does not leave it out")
+    p.add_argument("--load-seconds", type=float, default=120.0,
+                   help="how long the sessions keep opening the page (default 120)")
     p.add_argument("--drop-data", action="store_true", help="delete the generated files and stores afterwards")
     args = p.parse_args(argv)
     counts = (args.xlsx_rows, args.warm_runs, args.naive_warm_runs, args.browser_runs)
     if args.rows < 1000 or min(counts) < 1:
         p.error("--rows must be at least 1000, and --xlsx-rows and the run counts at least 1")
+    if not 0 <= args.load_sessions <= MAX_SESSIONS or not 0 < args.load_seconds <= 3600:
+        p.error(f"--load-sessions must be 0..{MAX_SESSIONS} and --load-seconds more than 0 and at most 3600")
     return args
 
 

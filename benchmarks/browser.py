@@ -53,14 +53,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(root: Path, db: Path, log_path: Path) -> tuple[subprocess.Popen, str, float]:
-    """``streamlit run dashboard.py`` on a free loopback port with PANTAU_DB=db; returns the
-    process, its URL and the seconds until /_stcore/health answered."""
+def server_script(root: Path) -> str:
+    """What run.sh serves: app.py (the dashboard behind Pantau's HTTP guard) when it exists."""
+    return "app.py" if (root / "app.py").exists() else "dashboard.py"
+
+
+def start_server(root: Path, db: Path, log_path: Path,
+                 env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str, float]:
+    """``streamlit run app.py`` (or dashboard.py, ``server_script``) on a free loopback port with
+    PANTAU_DB=db (plus ``env``); returns the process, its URL and the seconds until
+    /_stcore/health answered."""
     port = free_port()
-    env = {**os.environ, "PANTAU_DB": str(db)}
+    env = {**os.environ, "PANTAU_DB": str(db), **(env or {})}
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
+            [sys.executable, "-m", "streamlit", "run", server_script(root), "--server.headless=true",
              "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
              "--server.fileWatcherType=none"],
             cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -76,6 +83,19 @@ def start_server(root: Path, db: Path, log_path: Path) -> tuple[subprocess.Popen
         if proc.poll() is not None or time.perf_counter() - t0 > 90:
             raise RuntimeError(f"streamlit did not start (exit {proc.poll()}); see {log_path}")
         time.sleep(0.1)
+
+
+def stop_server(proc: subprocess.Popen) -> float | None:
+    """Stop our own server by its handle; its peak RSS in MiB (os.wait4), None if unknown."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        _, _, usage = os.wait4(proc.pid, 0)
+    except ChildProcessError:  # already reaped
+        return None
+    finally:
+        proc.returncode = 0
+    return usage.ru_maxrss / 1024
 
 
 def time_until_rendered(page, url: str, timeout_ms: int = LOAD_TIMEOUT_MS) -> float:

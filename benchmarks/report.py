@@ -16,6 +16,10 @@ LEAGUE_VS_FLOOR, LEAGUE_VS_NAIVE = 2.0, 10.0
 IMPORT_ROWS_PER_S = 200_000
 RSS_LIMIT_MB = 3 * 1024  # 3 GiB; ru_maxrss is in KiB, so every "MB" here is a MiB
 BROWSER_TARGET_S = 3.0
+# The load target (issue: hardening, item 12): this many concurrent sessions on Ringkasan.
+LOAD_SESSIONS = 20
+LOAD_MEDIAN_S, LOAD_P95_S = 2.0, 5.0
+LOAD_RSS_LIMIT_MB = 1.5 * 1024  # 1.5 GiB, the server's peak RSS (MiB, as everywhere here)
 
 
 def label(key: str) -> str:
@@ -26,6 +30,7 @@ def label(key: str) -> str:
         "naive_opd": "naive league OPD (read_csv + apply)", "naive_camat": "naive league camat (read_csv + apply)",
         "floor_opd": "floor league OPD (one SQL query)", "floor_camat": "floor league camat (one SQL query)",
         "browser": "Chromium: Ringkasan at 390x844", "server": "Streamlit server (start-up; RSS)",
+        "load": "load: sessions opening Ringkasan (median page)", "load_server": "load: Streamlit server (start-up; RSS)",
     }
     if key in fixed:
         return fixed[key]
@@ -114,14 +119,35 @@ def targets(rows: dict[str, dict], meta: dict) -> list[dict]:
             f"median {b['warm_s']:.2f} s over {len(b['warm_runs'])} warm loads (cold {b['cold_s']:.2f} s)"
             if b["ok"] else "error: " + str(b.get("error", "")).strip().splitlines()[-1],
             b["warm_s"] <= BROWSER_TARGET_S if b["ok"] else False)
+    add(*load_target(rows.get("load"), rows.get("load_server"), meta))
     return out
+
+
+def load_target(load: dict | None, server: dict | None, meta: dict) -> tuple[str, str, bool | None]:
+    """(target, result, ok): ok None (n/a) when the step was left out or ran fewer sessions."""
+    name = (f"{LOAD_SESSIONS} concurrent sessions on Ringkasan: median page under {LOAD_MEDIAN_S:g} s, p95 under "
+            f"{LOAD_P95_S:g} s, 0 errors, server peak RSS under {LOAD_RSS_LIMIT_MB / 1024:g} GiB")
+    if meta.get("load_skipped") or load is None:
+        return name, "skipped", None
+    if not load["ok"]:
+        return name, "error: " + str(load.get("error", "")).strip().splitlines()[-1], False
+    i, rss = load["info"], (server or {}).get("peak_rss_mb")
+    text = (f"{i['sessions']} sessions for {i['duration_s']:g} s: median {i['median_s']:.2f} s, p95 {i['p95_s']:.2f} s, "
+            f"max {i['max_s']:.2f} s over {i['ok']} loads ({i['loads_per_s']:.1f}/s); {i['errors']} errors; "
+            f"server peak " + (f"{rss:,.0f} MiB" if rss else "unknown"))
+    if i["sessions"] < LOAD_SESSIONS:
+        return name, text + f" (fewer than {LOAD_SESSIONS} sessions: not judged)", None
+    ok = (i["median_s"] < LOAD_MEDIAN_S and i["p95_s"] < LOAD_P95_S and i["errors"] == 0
+          and rss is not None and rss < LOAD_RSS_LIMIT_MB)
+    return name, text, ok
 
 
 def whole_run_peak_mb(rows: dict[str, dict], meta: dict) -> dict:
     """Steps run one at a time, so the run's peak is the harness's own peak plus the largest step's
     (an upper bound). The browser client (Playwright and Chromium: the phone) is left out; the
-    Streamlit server, which runs during the browser step, is in."""
-    server = [r for k, r in rows.items() if k != "browser" and r.get("peak_rss_mb")]
+    Streamlit server, which runs during the browser step, is in. Likewise the load step's client
+    is left out and its server is in."""
+    server = [r for k, r in rows.items() if k not in ("browser", "load") and r.get("peak_rss_mb")]
     big = max(server, key=lambda r: r["peak_rss_mb"])
     return {"step": big["step"], "step_mb": big["peak_rss_mb"], "parent_mb": meta["parent_rss_mb"],
             "total_mb": big["peak_rss_mb"] + meta["parent_rss_mb"]}
@@ -189,6 +215,7 @@ def markdown(doc: dict) -> str:
         "Warm CPU s: the least CPU time among the warm calls, all threads (DuckDB uses both cores). Load: the "
         f"machine's 1-minute load average around the step ({mach.get('nproc')} cores: above that, steps waited "
         "for a core and wall times grew).", "",
+        *(_load_note(doc) if any(r["key"] == "load" for r in doc["rows"]) else []),
         "## Targets", "", "| target | result | status |", "|---|---|---|",
         *(f"| {t['target']} | {t['result']} | {t['status']} |" for t in doc["targets"]), "",
         "## Do the three methods agree?", "",
@@ -200,3 +227,20 @@ def markdown(doc: dict) -> str:
     else:
         lines += ["**No.**", ""] + [f"- {d}" for ds in doc["agreement"].values() for d in ds]
     return "\n".join(lines) + "\n"
+
+
+def _load_note(doc: dict) -> list[str]:
+    r = next(r for r in doc["rows"] if r["key"] == "load")
+    i = r.get("info") or {}
+    if not r["ok"] or not i:
+        return []
+    kinds = ", ".join(f"{k} {v:g}" for k, v in (i.get("kb_per_load_by_element") or {}).items())
+    return [
+        f"Load: {i['sessions']} lightweight sessions (Streamlit's protobuf over the websocket, nothing rendered; "
+        f"benchmarks/load.py) each opening Ringkasan again as soon as the last load ended, for {i['duration_s']:g} s, "
+        f"against a freshly started server. Page time: from the rerun request to the finished run. Cold: the "
+        f"median of each session's first load (empty caches; slowest {_num(i.get('first_wave_max_s'), 's')} s); "
+        f"warm: the median of all {i['ok']} completed loads (p95 {_num(i.get('p95_s'), 's')} s, "
+        f"{i['loads_per_s']:.1f} loads/s, {i['errors']} errors). Sent per load: {i['kb_per_load']:.1f} KiB in "
+        f"{i['messages_per_load']:.0f} messages (KiB by element: {kinds}). Every load is in load-pages.json.", "",
+    ]

@@ -41,6 +41,7 @@ def _plan(args, out: Path) -> dict:
         "ringkas_store": str(data / "ringkas.duckdb"), "rows": args.rows, "xlsx_rows": args.xlsx_rows,
         "seed": args.seed, "months": args.months, "end": args.end, "warm_runs": args.warm_runs,
         "naive_warm_runs": args.naive_warm_runs, "browser_runs": args.browser_runs, "tz": TZ,
+        "load_sessions": args.load_sessions, "load_seconds": args.load_seconds,
     }
 
 
@@ -86,7 +87,7 @@ def _periods(plan: dict, info: dict) -> None:
 
 
 def _browser(out: Path, plan: dict, results: dict) -> None:
-    from benchmarks.browser import start_server
+    from benchmarks.browser import start_server, stop_server
 
     print("  starting the dashboard on the benchmark store", flush=True)
     try:
@@ -97,14 +98,32 @@ def _browser(out: Path, plan: dict, results: dict) -> None:
     try:
         results["browser"] = run_step(out, "browser", "browser", url)
     finally:
-        proc.terminate()  # our own server, by its handle
-        try:
-            _, _, usage = os.wait4(proc.pid, 0)
-        except ChildProcessError:
-            usage = None
-        proc.returncode = 0
+        peak = stop_server(proc)  # our own server, by its handle
     results["server"] = {"key": "server", "ok": True, "cold_s": startup, "warm_s": [], "rows": None,
-                         "peak_rss_mb": usage.ru_maxrss / 1024 if usage else None}
+                         "peak_rss_mb": peak}
+
+
+def _load(out: Path, plan: dict, results: dict) -> None:
+    """The load step against a server of its own, started fresh (its caches cold, its peak RSS the
+    load's alone), with open access from a users file of its own (benchmarks/load.py)."""
+    from benchmarks.browser import start_server, stop_server
+
+    users = out / "logs" / "load-users.toml"
+    users.write_text("[access]\nallow_open = true\n", encoding="utf-8")  # load.OPEN_USERS
+    print(f"  starting the dashboard for {plan['load_sessions']} sessions", flush=True)
+    try:
+        proc, url, startup = start_server(ROOT, Path(plan["store"]), out / "logs" / "streamlit-load.log",
+                                          env={"PANTAU_USERS": str(users)})
+    except RuntimeError as exc:
+        results["load"] = {"key": "load", "ok": False, "error": str(exc)}
+        return
+    try:
+        results["load"] = run_step(out, "load", "load", url)
+    finally:
+        peak = stop_server(proc)
+    results["load_server"] = {"key": "load_server", "ok": True, "cold_s": startup, "warm_s": [], "rows": None,
+                              "peak_rss_mb": peak}
+    print(f"  {'load_server':<28} ok     peak {peak or 0:7.0f} MiB", flush=True)
 
 
 def run(args) -> int:
@@ -137,6 +156,8 @@ def run(args) -> int:
         results[f"floor_{kind}"] = run_step(out, f"floor_{kind}", "floor", kind)
     if not args.skip_browser:
         _browser(out, plan, results)
+    if args.load_sessions:
+        _load(out, plan, results)
 
     agreement = {}
     for kind in ("opd", "camat"):
@@ -148,7 +169,8 @@ def run(args) -> int:
     parent_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     meta = {"command": " ".join(["python -m benchmarks", *sys.argv[1:]]), "plan": plan,
             "total_s": time.perf_counter() - started, "loadavg_before": load_before, "loadavg_after": os.getloadavg(),
-            "parent_rss_mb": parent_mb, "machine": report.machine(), "browser_skipped": args.skip_browser}
+            "parent_rss_mb": parent_mb, "machine": report.machine(), "browser_skipped": args.skip_browser,
+            "load_skipped": not args.load_sessions}
     doc = report.build(results, agreement, meta)
     _write(out / "results.json", doc)
     (out / "results.md").write_text(report.markdown(doc), encoding="utf-8")

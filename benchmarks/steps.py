@@ -221,6 +221,23 @@ def browser(plan: dict, url: str) -> dict:
     return {"cold_s": r["cold_s"], "warm_s": r["warm_s"], "warm_stat": "median", "rows": None}
 
 
+def load(plan: dict, url: str) -> dict:
+    """``load_sessions`` lightweight sessions opening Ringkasan back to back for ``load_seconds``
+    against the server the parent started (benchmarks/load.py). Cold: the median of each
+    session's first load (the server's caches empty); warm: every completed load, median."""
+    import json
+
+    from benchmarks.load import measure
+
+    result = measure(url, plan["load_sessions"], plan["load_seconds"])
+    (Path(plan["out"]) / "load-pages.json").write_text(json.dumps(result["loads"]), encoding="utf-8")
+    s = result["summary"]
+    warm = [x["page_s"] for x in result["loads"] if x["ok"]]
+    if not warm:  # some failed loads are a missed target; none completed means the step failed
+        raise RuntimeError(f"no page load completed: {s['error_samples']}")
+    return {"cold_s": s["first_wave_median_s"], "warm_s": warm, "warm_stat": "median", "rows": None, "info": s}
+
+
 STEPS = {"generate": generate, "import_csv": import_csv, "import_xlsx": import_xlsx, "league": league,
          "breaches": breaches, "page": page, "naive": naive, "floor": floor,
-         "browser": browser}
+         "browser": browser, "load": load}

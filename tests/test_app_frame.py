@@ -432,6 +432,33 @@ def test_cached_query_goes_stale_after_an_import(db_file, tmp_path):
     assert db.cached_query(con, v1, status.freshness).complaints == 2
 
 
+def test_a_run_reads_a_cached_result_once_and_end_run_closes_its_cursors(db_file):
+    """Within one run (one cursor) the same cached read is the same object (unpickled once);
+    another run gets its own copy; end_run closes the cursors this thread's run took."""
+    import duckdb
+
+    from analytics.store import status
+    from ui import db
+
+    run1, run2 = db.cursor(), db.cursor()
+    v = status.data_version(run1)
+    first = db.cached_query(run1, v, status.freshness)
+    assert db.cached_query(run1, v, status.freshness) is first
+    assert db.cached_query(run2, v, status.freshness) is not first
+    assert db.cached_query(run2, v, status.freshness) == first
+    db.end_run()
+    for cur in (run1, run2):
+        with pytest.raises(duckdb.Error):
+            cur.execute("SELECT 1")
+    db.end_run()  # nothing left to close: a no-op
+    assert db.cursor().execute("SELECT 1").fetchall() == [(1,)]  # the shared connection stays open
+    assert db.cached_query(object(), "v", _double, 21) == 42  # a handle without weak references: no memo
+
+
+def _double(_con, x: int) -> int:
+    return 2 * x
+
+
 def test_ui_and_pages_never_allow_html():
     for path in [*ROOT.joinpath("ui").glob("*.py"), *ROOT.joinpath("pages").glob("*.py"), ROOT / "dashboard.py"]:
         assert "unsafe_allow_html" not in path.read_text(encoding="utf-8"), path

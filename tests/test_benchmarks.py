@@ -140,6 +140,22 @@ def test_targets_pass_and_miss_on_the_numbers():
     assert got[:2] == ["PASS", "PASS"] and got[5] == "PASS"
 
 
+def test_load_target_needs_every_part():
+    info = {"sessions": 20, "duration_s": 120.0, "median_s": 1.1, "p95_s": 1.7, "max_s": 3.0, "ok": 900,
+            "loads_per_s": 7.5, "errors": 0}
+
+    def status(server_mb=400.0, **changed):
+        results = {"load": {"ok": True, "cold_s": 3.0, "warm_s": [1.0], "rows": None, "peak_rss_mb": 90.0,
+                            "info": info | changed},
+                   "load_server": {"ok": True, "cold_s": 1.0, "warm_s": [], "rows": None, "peak_rss_mb": server_mb}}
+        return report.build(results, {}, {"parent_rss_mb": 20.0})["targets"][-1]["status"]
+
+    assert status() == "PASS"
+    assert status(median_s=2.0) == "MISS" and status(p95_s=5.2) == "MISS" and status(errors=1) == "MISS"
+    assert status(server_mb=1600.0) == "MISS"
+    assert status(sessions=12, median_s=9.0) == "n/a"  # fewer sessions than the target: not judged
+
+
 def test_pages_benchmarked_are_the_dashboard_pages():
     from benchmarks.pages import PAGES
     from benchmarks.runner import PAGE_NAMES
@@ -175,11 +191,12 @@ def test_ringkas_workbook_has_the_real_layout_and_imports(tmp_path):
 
 
 def test_benchmark_command_runs_at_a_small_size(tmp_path):
-    """What CI runs: the whole benchmark at 20k complaints, no browser; the three methods agree
-    and the results are written (timings are not asserted: CI machines vary)."""
+    """What CI runs: the whole benchmark at 20k complaints, no browser, a short load of two
+    sessions; the three methods agree and the results are written (timings are not asserted: CI
+    machines vary)."""
     out = tmp_path / "bench"
     cmd = [sys.executable, "-m", "benchmarks", "--rows", "20000", "--xlsx-rows", "2000", "--out", str(out),
-           "--skip-browser", "--warm-runs", "1", "--drop-data"]
+           "--skip-browser", "--warm-runs", "1", "--load-sessions", "2", "--load-seconds", "3", "--drop-data"]
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -191,7 +208,11 @@ def test_benchmark_command_runs_at_a_small_size(tmp_path):
     assert rows["import_csv"]["rows"] == 20000 and rows["import_xlsx"]["rows"] == 2000
     assert rows["import_xlsx"]["info"]["rows_quarantined"] == 0
     assert all(math.isfinite(r["peak_rss_mb"]) and r["peak_rss_mb"] > 0 for r in rows.values())
-    assert len(doc["targets"]) == 7 and doc["targets"][-1]["status"] == "n/a"
+    assert len(doc["targets"]) == 8 and doc["targets"][-2]["status"] == "n/a"  # no browser
+    load = rows["load"]["info"]
+    assert load["sessions"] == 2 and load["ok"] >= 2 and load["errors"] == 0, load
+    assert rows["load_server"]["peak_rss_mb"] > 0
+    assert doc["targets"][-1]["status"] == "n/a" and "not judged" in doc["targets"][-1]["result"]  # 2 < 20 sessions
     md = (out / "results.md").read_text(encoding="utf-8")
     assert "| step | cold s | warm s | rows | rows/s | peak RSS MiB | ÷ floor | ÷ naive | warm CPU s | load |" in md
     assert "Yes: per unit" in md

@@ -7,7 +7,11 @@ locks the file, so ``python -m analytics import`` must run while the dashboard i
 uploads on the Data page go through ``import_upload`` here.
 
 Cached reads are keyed on a *data version* (``analytics.store.status.data_version``) read once per
-run, so every cached result goes stale after an import without a TTL race.
+run, so every cached result goes stale after an import without a TTL race. Within one run the
+same cached read is unpickled once (the run's memo), and ``end_run`` (dashboard.py, after every
+page) closes the run's cursors: the server no longer forces a full garbage collection after each
+run to release them (``runner.postScriptGC`` in .streamlit/config.toml; docs/performance.md, "Many
+sessions at once").
 """
 
 from __future__ import annotations
@@ -16,16 +20,20 @@ import logging
 import re
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 import streamlit as st
 
 from analytics import config, store
-from analytics.importers.ingest import ImportReport, import_file
+from analytics.importers.ingest import Actor, ImportReport, import_file
+
+if TYPE_CHECKING:
+    from analytics.security.access import Viewer
 
 log = logging.getLogger("pantau.ui")
 R = TypeVar("R")
@@ -72,7 +80,40 @@ def cursor() -> duckdb.DuckDBPyConnection:
     """
     cur = connection().cursor()
     cur.execute("BEGIN TRANSACTION READ ONLY")
+    _run_cursors().add(cur)
     return cur
+
+
+# This thread's script run (Streamlit runs each session's script on its own thread): the cursors
+# it took, weakly (a cursor dropped earlier goes as before), for end_run to close.
+_run = threading.local()
+# Per cursor, i.e. per run: cached_query results already handed out in this run, so a page that
+# asks for the same read several times (Ringkasan's overview, about ten times per run) unpickles
+# it once. Weak keys: the memo goes with the cursor.
+_memo: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_memo_lock = threading.Lock()
+
+
+def _run_cursors() -> weakref.WeakSet:
+    cursors = getattr(_run, "cursors", None)
+    if cursors is None:
+        cursors = _run.cursors = weakref.WeakSet()
+    return cursors
+
+
+def end_run() -> None:
+    """End this thread's script run: close the cursors it took with ``cursor()`` (ending their
+    read transactions) and drop its memo. dashboard.py calls it after the page, however the page
+    ended. Without it a run's cursor ends when the run's objects are garbage-collected: the page's
+    module and its functions form a reference cycle, and the server does not force a collection
+    after every run (a full collection of the server's heap took ~0,1 s of CPU per page under
+    load; docs/performance.md)."""
+    cursors = list(_run_cursors())
+    _run_cursors().clear()
+    for cur in cursors:
+        with _memo_lock:
+            _memo.pop(cur, None)
+        _close(cur)
 
 
 @contextmanager
@@ -122,10 +163,36 @@ def cached_query(
     """``fn(con, *args, **kwargs)`` through ``st.cache_data``, keyed on the function, its
     arguments (hashed by Streamlit: use str/int/date/tuples/frozen dataclasses) and the data
     version. ``fn`` must be pure given the store: same arguments, same store -> same result.
-    The result is pickled into the cache and each caller gets a copy.
+    The result is pickled into the cache and each run gets its own copy; within one run (one
+    ``con``), the same call with equal, hashable arguments returns the same object again instead
+    of another copy, so treat results as read-only.
     """
     fn_key = f"{fn.__module__}.{fn.__qualname__}"
-    return _cached_call(con, fn, str(db_path()), data_version, fn_key, tuple(args), dict(kwargs))
+    try:
+        # Types too: equal values of different types (1 and 1.0, a date and a datetime) would
+        # share an entry otherwise; Streamlit's own key tells them apart.
+        key = (fn_key, data_version, tuple((type(a), a) for a in args),
+               tuple(sorted((k, type(v), v) for k, v in kwargs.items())))
+        hash(key)
+    except TypeError:  # an unhashable argument (a dict of filters): no memo, the cache as before
+        key = None
+    memo = _run_memo(con) if key is not None else None
+    if memo is not None and key in memo:
+        return memo[key]
+    result = _cached_call(con, fn, str(db_path()), data_version, fn_key, tuple(args), dict(kwargs))
+    if memo is not None:
+        memo[key] = result
+    return result
+
+
+def _run_memo(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The memo of the run reading through ``con`` (only that run's thread uses it); None for a
+    ``con`` that cannot be weakly referenced (no memo then)."""
+    try:
+        with _memo_lock:
+            return _memo.setdefault(con, {})
+    except TypeError:
+        return None
 
 
 _SAFE_NAME = re.compile(r"[^\w.\- ()]+")
@@ -148,6 +215,7 @@ def import_upload(
     mapping_name: str | None = None,
     mapping_data: bytes | None = None,
     region: str | None = None,
+    viewer: Viewer | None = None,
 ) -> ImportReport:
     """Import an uploaded export (bytes) into the store behind ``con``.
 
@@ -156,7 +224,8 @@ def import_upload(
     afterwards. ``fmt`` None means auto-detect. Raises ``RefusedFile`` (nothing written) like
     ``import_file``; other errors propagate. Imports are serialised per process. ``region`` (a
     slug) is for files that do not name their regency (the Pantau template) going into a store
-    that has none yet; None or "auto" lets ingest decide.
+    that has none yet; None or "auto" lets ingest decide. With ``viewer``, the import's audit row
+    names them and is written in the import's own transaction.
     """
     if fmt == "auto":
         fmt = None
@@ -170,7 +239,8 @@ def import_upload(
             mapping_path = Path(tmp) / ("mapping-" + safe_file_name(mapping_name or "mapping.toml", "mapping.toml"))
             mapping_path.write_bytes(mapping_data)
         with _import_lock(), _writer(con) as w:
-            report = import_file(w, path, fmt=fmt, mapping=mapping_path, region=region)
+            actor = Actor(viewer.who, viewer.role, viewer.unit) if viewer is not None else None
+            report = import_file(w, path, fmt=fmt, mapping=mapping_path, region=region, actor=actor)
     log.info(
         "import %s: batch %s, %s read, %s new, %s quarantined",
         report.file_name, report.batch_id, report.rows_read, report.rows_new, report.rows_quarantined,
