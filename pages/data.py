@@ -59,6 +59,7 @@ def run_import(upload, fmt: str, mapping, region: str) -> None:
                 ctx.con, upload.name, upload.getvalue(), fmt=fmt,
                 mapping_name=mapping.name if mapping else None,
                 mapping_data=mapping.getvalue() if mapping else None, region=region,
+                viewer=ctx.viewer,  # the audit row is written with the import, in its transaction
             )
     except RefusedFile as exc:
         access.record(ctx.con, ctx.viewer, "import", {"file": upload.name, "refused": exc.problem})
@@ -69,8 +70,6 @@ def run_import(upload, fmt: str, mapping, region: str) -> None:
         log.exception("import of %s failed", upload.name)
         st.session_state[OUTCOME_KEY] = {"kind": "failed", "file": upload.name}
         return
-    access.record(ctx.con, ctx.viewer, "import", {"file": report.file_name, "batch": report.batch_id,
-                                                  "rows_read": report.rows_read, "rows_new": report.rows_new})
     st.session_state[OUTCOME_KEY] = {"kind": "ok", "report": report}
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.rerun()  # every panel below (and every cached view) now sees the new data version
@@ -133,6 +132,11 @@ def show_report(report) -> None:
     if report.quarantine_reasons:
         st.markdown(f"**{t('data.report.reasons')}**")
         show_table(tables.reasons_table(report.quarantine_reasons, ctx.lang))
+    if report.region_note:  # found from the file's place names: say which and how sure
+        st.caption(md_escape(report.region_note[ctx.lang]))
+    if report.unknown_statuses:  # kept, not quarantined: say which words and how to teach them
+        st.caption(t("data.report.statuses", words=", ".join(
+            f"{md_escape(k)} ({fmt_int(v, lang=ctx.lang)})" for k, v in report.unknown_statuses.items())))
     unknown = {"unit": report.unknown_units, "kecamatan": report.unknown_kecamatan, "desa": report.unknown_desa}
     if any(unknown.values()):
         st.markdown(f"**{t('data.report.unknown')}**")

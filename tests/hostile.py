@@ -67,7 +67,7 @@ def write_hostile_export(folder: Path, end: pd.Timestamp, per_value: int = PER_V
     """A CSV and its mapping file: ``per_value`` complaints per hostile value in the two weeks
     before ``end``, dispatched at once; two thirds answered (many late), the rest open, so the
     hostile units are ranked low and have open overdue stages (they show on every page). Plus
-    one row that is quarantined (unknown status) with hostile raw values."""
+    one row that is quarantined (a receipt time that is a script) with hostile raw values."""
     folder.mkdir(parents=True, exist_ok=True)
     names = hostile_unit_names()
     mapping = _MAPPING + "".join(f'"unit hostile {i}" = {_toml(n)}\n' for i, n in enumerate(names))
@@ -89,7 +89,7 @@ def write_hostile_export(folder: Path, end: pd.Timestamp, per_value: int = PER_V
                 f"{value} hubungi 081234567890",
             ])
             n += 1
-    rows.append([f"Q-{SCRIPT}", end.isoformat(), "", "", "", IMG, "unit hostile 0", "", "", SCRIPT, "", "", SCRIPT])
+    rows.append([f"Q-{SCRIPT}", SCRIPT, "", "", "", IMG, "unit hostile 0", "", "", SCRIPT, "", "", SCRIPT])
     csv_path = folder / "hostile.csv"
     with csv_path.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)

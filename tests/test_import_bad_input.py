@@ -86,23 +86,25 @@ def test_row_problems_are_quarantined_with_reasons(con, tmp_path):
         "B3,2025-06-05T09:00:00+07:00,,,,2025-06-01T09:00:00+07:00,selesai,,,,,,,,,,",  # resolved before received
         "B4,2025-06-02T09:00:00+07:00,,,,,menunggu_verifikasi,,,,Sampah,,,,,,",
         "B4,2025-06-02T09:00:00+07:00,,,,,menunggu_verifikasi,,,,Banjir,,,,,,",  # same id, other content
-        "B5,2025-06-02T09:00:00+07:00,,,,,sudah beres,,,,,,,,,,",  # unknown status
+        "B5,2025-06-02T09:00:00+07:00,,,,,sudah beres,,,,,,,,,,",  # unknown status: kept, not quarantined
         "B6,2025-06-02T09:00:00+07:00,,,,,,,,,,,,-6.3,107.1,9,",  # rating out of range
         GOOD,  # exact duplicate: counted, not quarantined
     ]
     report = import_file(con, template_csv(tmp_path / "mixed.csv", rows), region="kab-bekasi")
-    assert report.rows_read == 9 and report.rows_new == 1 and report.rows_duplicate == 1
-    assert report.rows_quarantined == 7
+    assert report.rows_read == 9 and report.rows_new == 2 and report.rows_duplicate == 1
+    assert report.rows_quarantined == 6
     assert report.quarantine_reasons == {
         "missing_id": 1,
         "bad_time": 1,
         "resolved_before_received": 1,
         "duplicate_id_conflict": 2,
-        "unknown_status": 1,
         "rating_out_of_range": 1,
     }
+    assert report.unknown_statuses == {"sudah beres": 1}
+    kept = con.execute("SELECT status, status_raw FROM complaints WHERE source_id = 'B5'").fetchall()
+    assert kept == [("menunggu_verifikasi", "sudah beres")]  # its times say no stage passed yet
     q = con.execute("SELECT row_number, raw_json, reasons FROM quarantine ORDER BY row_number").df()
-    assert q["row_number"].tolist() == [3, 4, 5, 6, 7, 8, 9]  # file lines, header is line 1
+    assert q["row_number"].tolist() == [3, 4, 5, 6, 7, 9]  # file lines, header is line 1
     assert json.loads(q["raw_json"][1])["received_at"] == "31/02/2025"
     assert "31/02/2025" in q["reasons"][1]
 
@@ -211,3 +213,27 @@ def test_quarantined_rows_reach_the_data_page_masked_by_content(con, tmp_path):
         assert secret not in shown, secret
     q3 = json.loads(status.quarantine_rows(con).rows.set_index("source_id").loc["Q3", "raw"])
     assert q3["no.hp"] == MASK and q3["keterangan"] == "hubungi [telp]" and q3["received_at"] == "31/02/2025"
+
+
+
+@pytest.mark.parametrize("word", ["proses", "Proses", "dalam penanganan", "In Progress", "closed", "Open", "pending"])
+def test_everyday_status_words_are_known(word):
+    from analytics.importers.statuses import map_statuses
+
+    assert map_statuses(pd.Series([word])).notna().all()
+
+
+def test_a_regency_teaches_pantau_its_own_status_words(con, tmp_path, monkeypatch):
+    from analytics.importers import statuses
+
+    words = tmp_path / "statuses.toml"
+    words.write_text('[status]\n"Sudah Ditanggapi OPD" = "ditindaklanjuti"\n')
+    monkeypatch.setattr(statuses, "STATUS_FILE", words)
+    monkeypatch.setattr(statuses.regency_statuses, "__defaults__", (words,))
+    row = "S1,2025-06-02T09:00:00+07:00,,2025-06-02T10:00:00+07:00,,,Sudah Ditanggapi OPD,,,,,,,,,,"
+    report = import_file(con, template_csv(tmp_path / "s.csv", [row]), region="kab-bekasi")
+    assert report.unknown_statuses == {} and report.rows_new == 1
+    assert con.execute("SELECT status FROM complaints").fetchall() == [("ditindaklanjuti",)]
+    words.write_text('[status]\n"x" = "bogus"\n')
+    with pytest.raises(ValueError, match="bogus"):
+        statuses.regency_statuses(words)

@@ -163,3 +163,20 @@ def test_stlouis_through_mapping(con):
         "WHERE status = 'selesai' AND unit = 'FORESTRY'"
     ).fetchall()[0][0]
     assert forestry == pytest.approx(309.1, abs=2.5)
+
+
+def test_nyc_311_without_a_status_table_keeps_every_readable_row(con, tmp_path):
+    """Without its [status] table every row used to be quarantined ("Closed", "Open" unknown); now
+    the everyday words are known and an unknown one ("Email Sent") keeps its complaint."""
+    from analytics.config import PROJECT_DIR
+    from analytics.importers.ingest import import_file
+
+    text = (PROJECT_DIR / "data" / "mappings" / "nyc-311.toml").read_text(encoding="utf-8")
+    head, _, rest = text.partition("[status]")
+    tail = rest[rest.find("\n["):] if "\n[" in rest else ""
+    mapping = tmp_path / "nyc-no-status.toml"
+    mapping.write_text(head + tail, encoding="utf-8")
+    report = import_file(con, real_file("nyc-311", "nyc311_sample_2014_2019.csv"), mapping=mapping, tz="UTC")
+    assert report.rows_new == 990  # the 10 that close before they open stay quarantined
+    assert report.quarantine_reasons == {"resolved_before_received": 10}
+    assert report.unknown_statuses == {"Email Sent": 1}

@@ -117,3 +117,59 @@ def test_an_unknown_office_is_kept_as_given_not_guessed() -> None:
 
     got = match_units(pd.Series(["RSUD dr. Chasbullah Abdulmadjid"]), load_region("kota-bekasi")).iloc[0]
     assert pd.isna(got["unit_code"]) and got["unit"] == "RSUD dr. Chasbullah Abdulmadjid"
+
+
+def test_a_file_without_agency_or_region_is_placed_by_its_place_names(con, tmp_path) -> None:
+    """The demo's own CSV imported as a regency's export without --region used to read "wilayah -"."""
+    from analytics.importers.errors import RefusedFile
+    from analytics.importers.ingest import import_file
+
+    path = tmp_path / "lapor-aa.csv"
+    path.write_text("id,received_at,status,opd,kecamatan,desa\n" + "".join(
+        f"W-{i},2025-06-02T08:00:00+07:00,menunggu_verifikasi,{unit},{kec},{desa}\n"
+        for i, (unit, kec, desa) in enumerate([("Kecamatan Cibitung", "Cibitung", "Wanasari"),
+                                                ("Dinas Lingkungan Hidup", "Tambun Selatan", ""),
+                                                ("Kecamatan Babelan", "Babelan", "")] * 5)))
+    report = import_file(con, path)
+    assert report.region == "kab-bekasi" and "Kabupaten Bekasi" in report.region_note["id"]
+    kinds = dict(con.execute("SELECT unit, unit_kind FROM complaints GROUP BY ALL").fetchall())
+    assert kinds["Kecamatan Cibitung"] == "camat"  # a camat office, not an OPD
+
+    # Names that fit two kab/kota alike are not guessed (Kota Bandung's Sukasari, Kab. Bandung's
+    # Cileunyi, as often): the import asks for --region.
+    other = tmp_path / "ambiguous.csv"
+    other.write_text("id,received_at,status,kecamatan\n" + "".join(
+        f"A-{i},2025-06-02T08:00:00+07:00,menunggu_verifikasi,{kec}\n"
+        for i, kec in enumerate(["Sukasari", "Sukasari", "Cileunyi", "Cileunyi"])))
+    from analytics.store import connect
+
+    fresh = connect(tmp_path / "fresh.duckdb")
+    try:
+        with pytest.raises(RefusedFile, match="--region"):
+            import_file(fresh, other)
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize("region", ["kota-bekasi", "Kab. Cilacap"])
+def test_a_demo_for_any_regency(con, tmp_path, region) -> None:
+    """`python -m analytics demo --region kota-bekasi`: the regency's real kecamatan, desa and
+    camat offices and the national OPD list; leagues and the map have something to show. Cilacap
+    has no desa polygons shipped: its points fall inside its kecamatan."""
+    from analytics.demo.load import load_demo
+    from analytics.rules.periods import Period
+    from analytics.rules.policy import load_policy
+    from analytics.screens import league_for, map_view
+
+    end = pd.Timestamp("2025-11-20 12:00", tz="Asia/Jakarta")
+    report = load_demo(con, seed=3, months=3, rows=900, end=end, out_dir=tmp_path, region=region)
+    slug = resolve_region(region)
+    assert report.region == slug and report.rows_new == 900
+    period = Period(pd.Timestamp("2025-08-22").date(), pd.Timestamp("2025-11-19").date())
+    at = end.tz_convert("UTC")
+    for by in ("opd", "camat"):
+        league = league_for(con, by=by, period=period, as_of=at, policy=load_policy("sp4n-lapor"))
+        assert len(league.table) >= 5 and league.table["group_code"].notna().all(), by
+    view = map_view(con, period, at, load_policy("sp4n-lapor"))
+    assert len(view.kecamatan) >= 5 and len(view.points) > 0
+    assert con.execute("SELECT count(*) FROM complaints WHERE kecamatan_code IS NULL").fetchall()[0][0] == 0

@@ -23,7 +23,7 @@ def limits(policy_name: str, stage: str, classification: list, category: list | 
 
 
 def test_shipped_policies_are_listed_and_load() -> None:
-    assert list_policies() == ["kota-bandung", "lapor-aa-bekasi", "permenpan-62-2018", "sp4n-lapor"]
+    assert list_policies() == ["kbb-kang-hengky", "kota-bandung", "lapor-aa-bekasi", "permenpan-62-2018", "sp4n-lapor"]
     for name in list_policies():
         policy = load_policy(name)
         assert policy.name == name

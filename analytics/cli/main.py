@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--end", help="generation date/time (ISO 8601, default now)")
     d.add_argument("--if-empty", action="store_true", help="only when the store has no complaints")
     d.add_argument("--clear", action="store_true", help="remove the demo data from the store")
+    d.add_argument("--region", help="the kab/kota to build it for (slug, code or name; default kab-bekasi)")
 
     from analytics.cli import audit, league, regions, review, summary
 
@@ -80,7 +81,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from analytics.cli.audit import cli_actor
     from analytics.cli.report import format_report
     from analytics.importers.errors import RefusedFile
-    from analytics.importers.ingest import import_file
+    from analytics.importers.ingest import Actor, import_file
     from analytics.security import audit
 
     snapshot = pd.Timestamp(args.snapshot) if args.snapshot else None
@@ -89,21 +90,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     con = store.connect(config.db_path(args.db))
     status = EXIT_OK
     reports = []
+    actor = Actor(who=cli_actor(), role="cli")
     try:
         for f in args.files:
             try:
+                # The import writes its audit row in its own transaction (a kill cannot split them).
                 r = import_file(
                     con, f, fmt=args.format, mapping=args.mapping, tz=args.tz, region=args.region,
-                    source=args.source, snapshot_at=snapshot,
+                    source=args.source, snapshot_at=snapshot, actor=actor,
                 )
             except RefusedFile as exc:
                 print(f"DITOLAK / REFUSED {exc}", file=sys.stderr)
-                audit.record(con, who=cli_actor(), role="cli", action="import",
+                audit.record(con, who=actor.who, role=actor.role, action="import",
                              detail={"file": Path(f).name, "refused": exc.problem})
                 status = EXIT_REFUSED
                 continue
-            audit.record(con, who=cli_actor(), role="cli", action="import",
-                         detail={"file": r.file_name, "batch": r.batch_id, "rows_read": r.rows_read, "rows_new": r.rows_new})
             reports.append(r)
             if not args.json:
                 print(format_report(r, args.lang))
@@ -135,7 +136,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         end = pd.Timestamp(args.end) if args.end else pd.Timestamp.now(tz=config.DEFAULT_TZ).floor("s")
         if end.tzinfo is None:
             end = end.tz_localize(config.DEFAULT_TZ)
-        report = load_demo(con, seed=args.seed, months=args.months, rows=args.rows, end=end)
+        report = load_demo(con, seed=args.seed, months=args.months, rows=args.rows, end=end, region=args.region)
     finally:
         con.close()
     from analytics.cli.report import format_report

@@ -50,6 +50,15 @@ def format_report(r: ImportReport, lang: str = "id") -> str:
         for code, n in sorted(r.quarantine_reasons.items(), key=lambda kv: -kv[1]):
             label = REASONS.get(code, (code, code))[i]
             lines.append(f"    {_fmt_int(n):>8}  {label} ({code})")
+    if r.region_note:
+        lines.append(f"  {r.region_note[lang]}")
+    if r.unknown_statuses:
+        lines.append("  status tidak dikenal (aduan tetap disimpan, status dari waktu tahapnya; tambahkan kata ini "
+                     "ke data/statuses.toml):" if lang == "id" else
+                     "  unknown statuses (complaints kept, status from their stage times; add the word to "
+                     "data/statuses.toml):")
+        for name, n in r.unknown_statuses.items():
+            lines.append(f"    {_fmt_int(n):>8}  {name}")
     for title_id, title_en, names in [
         ("unit tidak dikenal", "unknown units", r.unknown_units),
         ("kecamatan tidak dikenal", "unknown kecamatan", r.unknown_kecamatan),

@@ -102,6 +102,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("Drainase / Saluran Air", "roads", 5, difficulty=1.7, rainy=1.6, flood=1.5),
     Category("Banjir", "bpbd", 1.2, difficulty=0.9, rainy=3.0, flood=2.5),
     Category("Sampah", "dlh", 9, difficulty=0.9),
+    Category("Sampah Liar", "dlh", 2, difficulty=1.1),  # POT Kota Bekasi's own words
     Category("Pencemaran Lingkungan", "dlh", 2, difficulty=1.6),
     Category("KTP-el / KK", "dukcapil", 7, info=0.30, difficulty=0.6),
     Category("Akta Kelahiran / Kematian", "dukcapil", 3, info=0.30, difficulty=0.6),
@@ -111,6 +112,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("Bansos / DTKS", "dinsos", 6, info=0.20, difficulty=1.3),
     Category("Penerangan Jalan Umum (PJU)", "dishub", 4, difficulty=1.3),
     Category("Angkutan Umum / Parkir", "dishub", 2, aspirasi=0.2),
+    Category("Kemacetan Lalu Lintas", "dishub", 2, aspirasi=0.2, difficulty=1.2),
     Category("PKL / Ketertiban Umum", "satpolpp", 4, difficulty=1.1),
     Category("Perizinan Usaha", "dpmptsp", 2, info=0.35, difficulty=0.8),
     Category("Bangunan / PBG", "dcktr", 1.5, difficulty=1.5),

@@ -76,7 +76,7 @@ def load_polygons(path: Path, key: str = "kode") -> Polygons:
     o, ax0, ay0, ax1, ay1 = cat(owner, np.int64), cat(x0), cat(y0), cat(x1), cat(y1)
     keep = ay0 != ay1  # horizontal edges never cross a horizontal ray
     return Polygons(
-        tuple(keys), o[keep], ax0[keep], ay0[keep], ax1[keep], ay1[keep], np.asarray(bbox, float)
+        tuple(keys), o[keep], ax0[keep], ay0[keep], ax1[keep], ay1[keep], np.asarray(bbox, float).reshape(-1, 4)
     )
 
 

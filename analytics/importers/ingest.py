@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,15 +30,27 @@ from analytics import store
 from analytics.importers.detect import read_export
 from analytics.importers.errors import RefusedFile
 from analytics.importers.parsed import ParsedFile
-from analytics.importers.validate import check_rows, reached_stages, reason_counts
+from analytics.importers.validate import EARLIEST_TIME, FUTURE_SLACK, check_rows, reached_stages, reason_counts
 from analytics.rules.model import CANONICAL_COLUMNS, ESTIMATED_AFTER, ESTIMATED_FLAGS, STATUSES
 from analytics.rules.names import match_desa, match_kecamatan, match_units
+from analytics.rules.region_guess import guess_region
 from analytics.rules.regions import detect_region, load_region, resolve_region
+from analytics.security import audit
 from analytics.security.privacy import strip_anonymous
 
 _FIELDS = [c for c in CANONICAL_COLUMNS if c not in ("source", "source_id")]
 _OPEN_STATUSES = [code for code, status in STATUSES.items() if status.is_open]
 _TOP_UNKNOWN = 20  # the report lists the most frequent unknown names; the Data page lists all
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who imports (the CLI user, a dashboard login), for the import's audit row: it is written
+    in the import's own transaction, so no import is ever stored without it."""
+
+    who: str
+    role: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,10 @@ class ImportReport:
     already_imported: bool = False
     previous_batch_id: int | None = None
     control_cells: int = 0  # cells whose control characters (NUL, ...) were removed on reading
+    # Status words found in no table (raw text -> rows): stored with the status their times imply.
+    unknown_statuses: dict[str, int] = field(default_factory=dict)
+    # How the region was recognised from the file's place names (region_guess): {"id": ..., "en": ...}.
+    region_note: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -79,20 +95,31 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _resolve_region(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, region: str | None) -> str | None:
+def _resolve_region(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedFile, region: str | None,
+) -> tuple[str | None, dict[str, str]]:
+    """(the region's slug, how it was found when the file's place names told it: the report's
+    sentence per language, {} otherwise)."""
     stored = store.get_meta(con, "region")
     given = region or parsed.region_hint
     wanted = resolve_region(given) if given else (detect_region(parsed.agency) if parsed.agency else None)
     if given and wanted is None:
         raise RefusedFile(parsed.path, f"unknown region {given!r}: give a kab/kota as a slug (kota-bekasi), a "
                                        "Kemendagri code (32.75) or a name with its kind (\"Kota Bekasi\")")
+    if wanted is None and not stored:
+        # No agency line and no --region: the place names the file carries (region_guess).
+        f = parsed.frame
+        guess = guess_region(f["kecamatan_raw"], f["desa_raw"], f["unit_raw"])
+        if guess.slug is None and guess.runner_up is not None:
+            raise RefusedFile(parsed.path, guess.sentence("en"))
+        return guess.slug, ({"id": guess.sentence("id"), "en": guess.sentence("en")} if guess.slug else {})
     if wanted and stored and wanted != stored and store.complaint_count(con) > 0:
         raise RefusedFile(
             parsed.path,
             f"the file is for {load_region(wanted).name} but this store holds {load_region(stored).name}; "
             "import it into its own store with --db PATH",
         )
-    return wanted or stored
+    return wanted or stored, {}
 
 
 def _counts(raw: pd.Series, code: pd.Series) -> dict[str, int]:
@@ -309,10 +336,13 @@ def import_file(
     source: str | None = None,
     snapshot_at: pd.Timestamp | None = None,
     now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> ImportReport:
     """Import one file into the store behind ``con``; see the module docstring for the rules.
 
-    Raises RefusedFile (nothing written) for a file that cannot be imported at all.
+    With ``actor``, the audit row of the import (analytics.security.audit, action "import") is
+    written in the same transaction as the import. Raises RefusedFile (nothing written; the
+    caller audits the refusal) for a file that cannot be imported at all.
     """
     path = Path(path)
     now = now or datetime.now(UTC)
@@ -328,15 +358,18 @@ def import_file(
     ).fetchall()
     snap = snapshot_at if snapshot_at is not None else (parsed.snapshot_at or pd.Timestamp(now))
     snap = pd.Timestamp(snap).tz_convert("UTC") if pd.Timestamp(snap).tzinfo else pd.Timestamp(snap).tz_localize("UTC")
-    region_slug = _resolve_region(con, parsed, region)
+    _check_snapshot(path, snap, now)
+    region_slug, region_note = _resolve_region(con, parsed, region)
     if prior:
-        return ImportReport(
+        again = ImportReport(
             file_name=path.name, format=parsed.format, source=parsed.source, sha256=digest, region=region_slug,
             snapshot_at=snap, batch_id=None, rows_read=len(parsed.frame), rows_new=0, rows_updated=0,
             rows_unchanged=len(parsed.frame), rows_quarantined=0, rows_duplicate=0, quarantine_reasons={},
             unknown_units={}, unknown_kecamatan={}, unknown_desa={}, stages_estimated=0,
             already_imported=True, previous_batch_id=int(prior[0][0]),
         )
+        _audit(con, actor, again, now)  # nothing else is written: one statement
+        return again
     if store.get_meta(con, "is_demo") == "1" and parsed.source != "demo":
         raise RefusedFile(
             path,
@@ -344,7 +377,7 @@ def import_file(
             "or import into another store with --db PATH",
         )
 
-    checked = check_rows(parsed)
+    checked = check_rows(parsed, latest=snap)  # stage times later than the snapshot (+1 day) are quarantined
     good, unknown_units, unknown_kec, unknown_desa = match_names(checked.good, region_slug, parsed)
     prev = con.execute(
         "SELECT max(snapshot_at) FROM import_batches WHERE source = $s AND snapshot_at < $t",
@@ -410,6 +443,7 @@ def import_file(
             unknown_desa=unknown_desa,
             stages_estimated=estimated,
             control_cells=parsed.control_cells,
+            unknown_statuses=checked.unknown_statuses, region_note=region_note,
         )
         con.execute(
             "INSERT INTO import_batches VALUES ($id, $file, $sha, $fmt, $src, $agency, $region, $snap, $read, $new, "
@@ -424,8 +458,30 @@ def import_file(
         )
         if region_slug and not store.get_meta(con, "region"):
             store.set_meta(con, "region", region_slug)
+        _audit(con, actor, report, now)  # in the transaction: the import and its audit row, or neither
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return report
+
+
+def _audit(con: duckdb.DuckDBPyConnection, actor: Actor | None, report: ImportReport, now: datetime) -> None:
+    if actor is not None:
+        audit.record(con, who=actor.who, role=actor.role, unit=actor.unit, action="import", at=now,
+                     detail={"file": report.file_name, "batch": report.batch_id, "rows_read": report.rows_read,
+                             "rows_new": report.rows_new})
+
+
+def _check_snapshot(path: Path, snap: pd.Timestamp, now: datetime) -> None:
+    """The export's moment (--snapshot, or the file's "Tanggal Generate") in the window its stage
+    times must keep (validate.EARLIEST_TIME .. now + FUTURE_SLACK): a year-1 or year-9999 snapshot
+    would become the store's data moment, and every league would be judged at it."""
+    latest = pd.Timestamp(now)
+    latest = (latest if latest.tzinfo else latest.tz_localize("UTC")) + FUTURE_SLACK
+    if not EARLIEST_TIME <= snap <= latest:
+        shown = str(snap)[:25]
+        raise RefusedFile(path, f"waktu ekspor {shown} (--snapshot, atau 'Tanggal Generate' di berkas) sebelum "
+                                f"{EARLIEST_TIME.date()} atau lebih dari sehari setelah sekarang / the export's time "
+                                f"{shown} (--snapshot, or the file's 'Tanggal Generate') is before "
+                                f"{EARLIEST_TIME.date()} or more than a day after now")

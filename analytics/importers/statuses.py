@@ -1,11 +1,18 @@
 """Raw status text of every known export -> canonical status code (analytics.rules.model.STATUSES).
 
-Keys are compared lower-cased with single spaces. A status that is not here (and not in a
-mapping file's [status] table) sends its row to quarantine with reason ``unknown_status``: a new
-status string must be looked at by a person, not guessed.
+Keys are compared lower-cased with single spaces. The table below holds the words of the exports
+Pantau knows and the everyday Indonesian and English ones; a regency adds its own in
+``data/statuses.toml`` (``"status as written" = "canonical code"``), and a mapping file in its
+[status] table. A status found nowhere never costs a complaint: validate.check_rows stores the row
+with the status its stage times imply, keeps the text in ``status_raw``, and the import report
+lists the word with its count and the fix.
 """
 
 from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -42,7 +49,40 @@ STATUS_ALIASES: dict[str, str] = {
     "sedang ditindaklanjuti": "ditindaklanjuti",
     "diproses": "ditindaklanjuti",
     "dalam proses": "ditindaklanjuti",
+    # The everyday words of WhatsApp bots, call centres and city apps.
+    "proses": "ditindaklanjuti",
+    "sedang diproses": "ditindaklanjuti",
+    "dalam penanganan": "ditindaklanjuti",
+    "ditangani": "ditindaklanjuti",
+    "sedang ditangani": "ditindaklanjuti",
+    "tindak lanjut": "ditindaklanjuti",
+    "on progress": "ditindaklanjuti",
+    "in progress": "ditindaklanjuti",
+    "progress": "ditindaklanjuti",
+    "menunggu": "menunggu_verifikasi",
+    "pending": "menunggu_verifikasi",
+    "new": "menunggu_verifikasi",
+    "open": "menunggu_verifikasi",
+    "opened": "menunggu_verifikasi",
+    "verified": "terverifikasi",
+    "assigned": "didisposisi",
+    "dispatched": "didisposisi",
+    "forwarded": "didisposisi",
+    "selesai ditindaklanjuti": "selesai",
+    "tuntas": "selesai",
+    "closed": "selesai",
+    "close": "selesai",
+    "resolved": "selesai",
+    "completed": "selesai",
+    "done": "selesai",
+    "finished": "selesai",
+    "rejected": "ditolak",
+    "invalid": "ditolak",
+    "archived": "diarsipkan",
+    "cancelled": "diarsipkan",
+    "canceled": "diarsipkan",
 }
+STATUS_FILE = Path(__file__).resolve().parents[2] / "data" / "statuses.toml"
 # Canonical codes and their labels are accepted as themselves.
 for _code, _status in STATUSES.items():
     STATUS_ALIASES.setdefault(_code, _code)
@@ -54,9 +94,33 @@ def status_key(value: object) -> str:
     return " ".join(str(value).split()).lower() if isinstance(value, str) else ""
 
 
+def regency_statuses(path: Path = STATUS_FILE) -> dict[str, str]:
+    """The regency's own status words (data/statuses.toml), read once per version of the file."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _read_statuses(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_statuses(path: str, stamp: int) -> dict[str, str]:
+    del stamp  # only part of the cache key
+    try:
+        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{Path(path).name}: not valid TOML: {exc}") from None
+    table = doc.get("status", {})
+    bad = {k: v for k, v in table.items() if v not in STATUSES}
+    if bad:
+        raise ValueError(f"{Path(path).name}: [status] maps to unknown code(s) {bad}; "
+                         f"codes: {', '.join(STATUSES)}")
+    return {status_key(k): v for k, v in table.items()}
+
+
 def map_statuses(raw: pd.Series, extra: dict[str, str] | None = None) -> pd.Series:
     """Canonical status per row; NA where the raw text is empty or unknown."""
-    table = dict(STATUS_ALIASES)
+    table = dict(STATUS_ALIASES) | regency_statuses()
     for k, v in (extra or {}).items():
         table[status_key(k)] = v
     # Per distinct value: an export has a handful of statuses over a million rows.

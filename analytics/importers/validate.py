@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,12 @@ from analytics.rules.model import CANONICAL_COLUMNS, STAGE_TIMES, STATUSES, reas
 from analytics.security.privacy import mask_text, strip_anonymous_raw
 
 _CONTENT = [c for c in CANONICAL_COLUMNS if c != "source"]
+# The window every stage time must fall in (docs/import-template.md, "What happens to bad rows"):
+# no complaint channel of a regency existed before 2000, and no stage can happen after the export
+# was taken; a day of slack covers zones and clocks set wrong by hours. Year 1 and 9999 (filler
+# dates, typos) used to be stored, and a league over them stopped with "year 0 is out of range".
+EARLIEST_TIME = pd.Timestamp("2000-01-01", tz="Asia/Jakarta")
+FUTURE_SLACK = pd.Timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,9 @@ class Checked:
     good: pd.DataFrame
     bad: pd.DataFrame
     duplicates: int
+    # Status words found in no table: raw text -> rows. Those rows are kept, with the status their
+    # stage times imply (infer_status), never quarantined.
+    unknown_statuses: dict[str, int] = dataclass_field(default_factory=dict)
 
 
 def _add(reasons: pd.Series, mask: pd.Series | np.ndarray, text: pd.Series | str | Callable[[], pd.Series]) -> pd.Series:
@@ -57,7 +67,9 @@ def infer_status(frame: pd.DataFrame) -> pd.Series:
     return status
 
 
-def check_rows(parsed: ParsedFile) -> Checked:
+def check_rows(parsed: ParsedFile, latest: pd.Timestamp | None = None) -> Checked:
+    """``latest``: the snapshot (or import) time; a stage time more than FUTURE_SLACK after it, or
+    before EARLIEST_TIME, goes to quarantine as ``time_out_of_range``."""
     f = parsed.frame.copy(deep=False)  # copy-on-write: the parsed frame is never changed
     f["_line"] = parsed.line_numbers.to_numpy()
     # Files without a status column: derive it from the stage times.
@@ -104,8 +116,21 @@ def check_rows(parsed: ParsedFile) -> Checked:
         for b in order[a_i + 1 :]:
             wrong = (t[b] < t[a]) & ~(t[b] < t["received_at"])
             reasons = _add(reasons, wrong, f"stage_order:{b}<{a}")
+    lo = np.datetime64(EARLIEST_TIME.tz_convert("UTC").tz_localize(None), "us")
+    hi = np.datetime64((latest + FUTURE_SLACK).tz_convert("UTC").tz_localize(None), "us") if latest is not None else None
+    for name in STAGE_TIMES:  # NaT compares False: a missing time is never out of range
+        outside = (t[name] < lo) | (t[name] > hi) if hi is not None else t[name] < lo
+        shown = values.get(name)
+        reasons = _add(reasons, outside, lambda name=name, shown=shown: "time_out_of_range:" + name + "=" + (
+            shown.fillna("") if shown is not None else f[name].astype("str")).str.slice(0, 40))
+    # An unknown status word never costs a complaint: the row keeps its text (status_raw) and gets
+    # the status its times imply; the report lists the word with its count and the fix.
     unknown = f["status"].isna() & f["status_raw"].notna()
-    reasons = _add(reasons, unknown, lambda: "unknown_status=" + f["status_raw"].fillna(""))
+    unknown_statuses: dict[str, int] = {}
+    if unknown.any():
+        unknown_statuses = {str(k): int(v) for k, v in f.loc[unknown, "status_raw"].value_counts().items()}
+        f = f.copy()
+        f.loc[unknown, "status"] = infer_status(f.loc[unknown])
     for field in ("lat", "lon", "rating", "redispatch_count"):
         text = values.get(field)
         if text is not None:
@@ -131,7 +156,7 @@ def check_rows(parsed: ParsedFile) -> Checked:
         good["redispatch_count"] = good["redispatch_count"].fillna(0)
         empty = pd.DataFrame({"row_number": pd.Series(dtype="int64"), "source_id": pd.Series(dtype="str"),
                               "raw": pd.Series(dtype=object), "reasons": pd.Series(dtype="str")})
-        return Checked(good=good, bad=empty, duplicates=duplicates)
+        return Checked(good=good, bad=empty, duplicates=duplicates, unknown_statuses=unknown_statuses)
     # Anonim: the reporter's identity is never stored, and the raw row is stored. So it leaves
     # here without identity columns, with numbers in its other cells and in the reasons (which
     # quote the value that failed) masked.
@@ -150,7 +175,8 @@ def check_rows(parsed: ParsedFile) -> Checked:
     )
     good = f.loc[~bad_mask].drop(columns="_line").reset_index(drop=True)
     good["redispatch_count"] = good["redispatch_count"].fillna(0)
-    return Checked(good=good, bad=bad.reset_index(drop=True), duplicates=duplicates)
+    return Checked(good=good, bad=bad.reset_index(drop=True), duplicates=duplicates,
+                   unknown_statuses=unknown_statuses)
 
 
 def reason_counts(bad: pd.DataFrame) -> dict[str, int]:
