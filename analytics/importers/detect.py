@@ -51,7 +51,7 @@ def _parse(
             raise RefusedFile(
                 path,
                 f"no header row with the columns {m.path.name} maps (looked in the first 30 rows)",
-                list(m.columns.values()),
+                m.headers(),
             )
         return mapping_fmt.parse(path, grid, row, m, tz)
     tz = tz or "Asia/Jakarta"

@@ -130,14 +130,17 @@ def _counts(raw: pd.Series, code: pd.Series) -> dict[str, int]:
 def match_names(frame: pd.DataFrame, region_slug: str | None, parsed: ParsedFile) -> tuple[pd.DataFrame, dict, dict, dict]:
     """Fill unit/kecamatan/desa codes and canonical names from the region registry."""
     f = frame.copy(deep=False)  # copy-on-write: columns are replaced below, never changed in place
+    # A mapping's [areas] names what a place is called here ("Cikarang Barat Kec" cut at 30
+    # characters -> "Cikarang Barat"); the raw text stays as written.
+    kec_in, desa_in = (_aliased(f[c], parsed.area_aliases) for c in ("kecamatan_raw", "desa_raw"))
     if region_slug:
         region = load_region(region_slug)
         # Units on a second thread while kecamatan and desa (which needs the kecamatan) are
         # matched here: much of the work is Arrow factorize/take, which releases the GIL.
         with ThreadPoolExecutor(max_workers=1) as pool:
             units = pool.submit(match_units, f["unit_raw"], region)
-            k = match_kecamatan(f["kecamatan_raw"], region)
-            d = match_desa(f["desa_raw"], k["kecamatan_code"], region)
+            k = match_kecamatan(kec_in, region)
+            d = match_desa(desa_in, k["kecamatan_code"], region)
             u = units.result()
         f["unit_code"], f["unit"], f["unit_kind"] = u["unit_code"], u["unit"], u["unit_kind"]
         f["kecamatan_code"], f["kecamatan"] = k["kecamatan_code"], k["kecamatan"]
@@ -149,8 +152,8 @@ def match_names(frame: pd.DataFrame, region_slug: str | None, parsed: ParsedFile
         )
     else:
         f["unit"] = f["unit_raw"].str.strip()
-        f["kecamatan"] = f["kecamatan_raw"].str.strip()
-        f["desa"] = f["desa_raw"].str.strip()
+        f["kecamatan"] = kec_in.str.strip()
+        f["desa"] = desa_in.str.strip()
         f["unit_kind"] = f["unit_kind"].where(f["unit"].isna(), parsed.default_unit_kind or "tidak_dikenal")
         unknown = ({}, {}, {})
     if parsed.unit_aliases:
@@ -159,6 +162,14 @@ def match_names(frame: pd.DataFrame, region_slug: str | None, parsed: ParsedFile
         f["unit"] = aliased.where(aliased.notna() & f["unit_code"].isna(), f["unit"])
     f["unit_kind"] = f["unit_kind"].where(f["unit"].notna() | f["unit_kind"].notna(), pd.NA)
     return (f, *unknown)
+
+
+def _aliased(raw: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    """``raw`` with each value that has an alias (compared lower-cased, single spaces) replaced."""
+    if not aliases:
+        return raw
+    hit = raw.map(lambda s: " ".join(str(s).split()).lower(), na_action="ignore").map(aliases)
+    return hit.where(hit.notna(), raw).astype(raw.dtype)
 
 
 def _equal(a: pd.Series, b: pd.Series) -> np.ndarray:

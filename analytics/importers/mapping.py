@@ -1,11 +1,13 @@
 """Any other CSV/XLSX, described by a mapping file (TOML). docs/mapping-files.md is the guide.
 
     [source]   name (required), timezone, region (a data/regions slug), unit_kind
-    [columns]  canonical field = "source column"   (source_id and received_at required)
+    [columns]  canonical field = "source column", or ["date column", "time column"] (joined
+               with a space)   (source_id and received_at required)
     [formats]  datetime = ["strptime pattern", ...]   (ISO 8601 is tried last)
     [extract]  canonical field = "regex with one group"   (e.g. text before a comma)
     [status]   "raw value" = "canonical status"
     [units]    "alias" = "canonical unit name"
+    [areas]    "alias" = "canonical kecamatan or desa name"   (a name cut short, a local spelling)
 """
 
 from __future__ import annotations
@@ -52,11 +54,16 @@ class Mapping:
     timezone: str
     region: str | None
     unit_kind: str | None
-    columns: dict[str, str]
+    columns: dict[str, tuple[str, ...]]  # field -> the source column(s) it reads, joined with a space
     datetime_formats: list[str]
     extract: dict[str, re.Pattern[str]]
     status: dict[str, str]
     units: dict[str, str] = field(default_factory=dict)
+    areas: dict[str, str] = field(default_factory=dict)
+
+    def headers(self) -> list[str]:
+        """Every source column the mapping reads."""
+        return [c for cols in self.columns.values() for c in cols]
 
 
 def load_mapping(path: str | Path) -> Mapping:
@@ -72,7 +79,13 @@ def load_mapping(path: str | Path) -> Mapping:
     name = str(src.get("name", "")).strip()
     if not name:
         raise ValueError(f"mapping file {path}: [source] name is required")
-    columns = {str(k): str(v) for k, v in doc.get("columns", {}).items()}
+    columns: dict[str, tuple[str, ...]] = {}
+    for k, v in doc.get("columns", {}).items():
+        cols = (v,) if isinstance(v, str) else tuple(v) if isinstance(v, list) else ()
+        if not cols or not all(isinstance(c, str) and c.strip() for c in cols):
+            raise ValueError(f'mapping file {path}: [columns] {k} must be a column name ("Created Date") or a list '
+                             f'of them (["CREATION DATE", "CREATION TIME"]), got {v!r}')
+        columns[str(k)] = cols
     unknown = sorted(set(columns) - set(ALLOWED_FIELDS))
     if unknown:
         raise ValueError(
@@ -112,23 +125,26 @@ def load_mapping(path: str | Path) -> Mapping:
         extract=extract,
         status=statuses,
         units={status_key(k): str(v) for k, v in doc.get("units", {}).items()},
+        areas={status_key(k): str(v) for k, v in doc.get("areas", {}).items()},
     )
 
 
 def required_headers(mapping: Mapping) -> list[str]:
-    return [mapping.columns["source_id"], mapping.columns["received_at"]]
+    return [*mapping.columns["source_id"], *mapping.columns["received_at"]]
 
 
 def parse(path: Path, grid: pd.DataFrame, header_row: int, mapping: Mapping, tz: str | None = None) -> ParsedFile:
-    refuse_repeated_columns(path, grid, header_row, mapping.columns.values())
+    refuse_repeated_columns(path, grid, header_row, mapping.headers())
     body, lines = frame_under_header(grid, header_row)
-    wanted = {f: normalise_header(c) for f, c in mapping.columns.items()}
-    missing = [mapping.columns[f] for f, c in wanted.items() if c not in body.columns]
+    wanted = {f: tuple(normalise_header(c) for c in cols) for f, cols in mapping.columns.items()}
+    # Name the mapping key that failed: "[columns] received_at = 'CREATION TIME'".
+    missing = [f"[columns] {f} = {raw!r}" for f, cols in mapping.columns.items()
+               for raw, c in zip(cols, wanted[f], strict=True) if c not in body.columns]
     if missing:
         raise RefusedFile(
             path,
             f"column(s) named in {mapping.path.name} are not in the file: " + ", ".join(missing),
-            list(mapping.columns.values()),
+            mapping.headers(),
         )
     tz = tz or mapping.timezone
     n = len(body)
@@ -136,7 +152,10 @@ def parse(path: Path, grid: pd.DataFrame, header_row: int, mapping: Mapping, tz:
     out["source"] = constant_text(mapping.source, n)
 
     def column(field_name: str) -> pd.Series:
-        text = text_or_na(body[wanted[field_name]], n)
+        parts = [text_or_na(body[c], n) for c in wanted[field_name]]
+        text = parts[0]
+        for more in parts[1:]:  # a date column and a time column make one time
+            text = (text.fillna("") + " " + more.fillna("")).str.strip().replace("", pd.NA)
         rx = mapping.extract.get(field_name)
         if rx is not None:
             text = text.str.extract(rx, expand=False).str.strip().replace("", pd.NA)
@@ -175,5 +194,6 @@ def parse(path: Path, grid: pd.DataFrame, header_row: int, mapping: Mapping, tz:
         timezone=tz,
         default_unit_kind=mapping.unit_kind,
         unit_aliases=mapping.units,
-        identity_columns=tuple(wanted[f] for f in ("reporter_name", "reporter_contact") if f in wanted),
+        area_aliases=mapping.areas,
+        identity_columns=tuple(c for f in ("reporter_name", "reporter_contact") if f in wanted for c in wanted[f]),
     )

@@ -39,6 +39,8 @@ class ParsedFile:
     default_unit_kind: str | None = None
     # Mapping files may name units' canonical names: normalised raw text -> name.
     unit_aliases: dict[str, str] = field(default_factory=dict)
+    # ... and kecamatan/desa names ([areas]): normalised raw text -> the name to match.
+    area_aliases: dict[str, str] = field(default_factory=dict)
     # Columns of ``raw`` the layout maps to reporter_name / reporter_contact, whatever they are
     # called ("Pengirim"): emptied with the identity of an Anonim row before quarantine.
     identity_columns: tuple[str, ...] = ()
