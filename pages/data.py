@@ -23,7 +23,7 @@ from ui.frame import page_frame, panel
 from ui.i18n import option_labels
 
 log = logging.getLogger("pantau.ui")
-OUTCOME_KEY = "data_outcome"  # the last import's result, shown until the next one
+OUTCOME_KEY = access.IMPORT_OUTCOME_KEY  # the last import's result, shown until the next one (and on the setup page)
 ROUND_KEY = "data_upload_round"  # bumped after an import so the uploader starts empty again
 FORMATS = ("auto", "sp4n-ringkas", "pantau", "mapping")
 # On a phone the table toolbar (search, download, full screen) is always shown and floats ~36 px

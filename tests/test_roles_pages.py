@@ -5,7 +5,9 @@ from tests/role_fixtures.py's hand-written rows."""
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from tests.app_fixtures import APP, TIMEOUT
 from tests.role_fixtures import (  # noqa: F401 - pytest fixtures
     OWN_IDS,
     REPORTERS,
@@ -120,3 +122,28 @@ def test_a_login_is_logged_once_per_session(roles_db):
     log = audit_rows(roles_db)
     assert list(log["action"]) == ["login"]
     assert log.iloc[0]["who"] == "bupati@bekasikab.go.id" and log.iloc[0]["role"] == "pimpinan"
+
+
+def test_after_a_first_upload_the_setup_page_shows_its_report_and_two_ways_without_server_paths(
+        roles_db, monkeypatch, tmp_path):
+    """Uploading the real SP4N workbook after clearing the demo used to lock every page behind "Atur
+    login dulu": the analyst never saw the import report, and the page printed the server's path."""
+    from analytics.importers.ingest import ImportReport
+
+    users = roles_db.parent / "absent-users.toml"
+    monkeypatch.setenv("PANTAU_USERS", str(users))
+    report = ImportReport(
+        file_name="laporan-ringkas.xlsx", format="sp4n-ringkas", source="sp4n-lapor", sha256="x", region="kab-bandung",
+        snapshot_at=None, batch_id=1, rows_read=2127, rows_new=2127, rows_updated=0, rows_unchanged=0,
+        rows_quarantined=3, rows_duplicate=0, quarantine_reasons={}, unknown_units={}, unknown_kecamatan={},
+        unknown_desa={}, stages_estimated=0)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.user = {"is_logged_in": False}
+    at.session_state["data_outcome"] = {"kind": "ok", "report": report}
+    at.run()
+    assert not at.exception, at.exception
+    text = plain(visible_text(at))
+    assert "laporan-ringkas.xlsx" in text and "2.127 aduan baru" in text and "3 dikarantina" in text
+    assert [s.value for s in at.subheader][:2] == [t("access.setup.way1", lang="id"), t("access.setup.way2", lang="id")]
+    assert str(roles_db.parent) not in text and "/" + users.name not in text  # no server path
+    assert "allow_open" in text and "[auth]" in text

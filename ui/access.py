@@ -47,7 +47,7 @@ from analytics.security.access import (
     users_file,
 )
 from ui import db, guard
-from ui.fmt import md_escape
+from ui.fmt import fmt_int, md_escape
 from ui.i18n import t
 
 log = logging.getLogger("pantau.ui")
@@ -240,12 +240,27 @@ def no_access_page(email: str | None, lang: str) -> None:
     logout_button(None, lang, key="access_logout_denied")
 
 
+# Where the Data page keeps the last import's outcome (pages/data.py OUTCOME_KEY).
+IMPORT_OUTCOME_KEY = "data_outcome"
+
+
 def setup_page(lang: str) -> None:
+    """Real data and no login: the two ways forward. After a first upload the analyst who made it
+    sees its counts here (the rows wait for login); no server path is shown, only file names."""
     st.title(t("access.setup.title", lang=lang))
+    outcome = st.session_state.get(IMPORT_OUTCOME_KEY) or {}
+    report = outcome.get("report") if outcome.get("kind") == "ok" else None
+    if report is not None:
+        n = lambda v: fmt_int(v, lang=lang)  # noqa: E731
+        st.success(t("access.setup.imported", lang=lang, file=md_escape(report.file_name), new=n(report.rows_new),
+                     updated=n(report.rows_updated), quarantined=n(report.rows_quarantined)),
+                   icon=":material/task_alt:")
     st.warning(t("access.setup.body", lang=lang), icon=":material/lock:")
-    st.markdown(t("access.setup.steps", lang=lang, users=str(users_file())))
+    st.subheader(t("access.setup.way1", lang=lang))
+    st.markdown(t("access.setup.steps", lang=lang, users=users_file().name))
     st.code(SECRETS_EXAMPLE, language="toml")
-    st.caption(t("access.setup.open", lang=lang))
+    st.subheader(t("access.setup.way2", lang=lang))
+    st.markdown(t("access.setup.open", lang=lang))
 
 
 SECRETS_EXAMPLE = """[auth]

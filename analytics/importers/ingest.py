@@ -116,8 +116,10 @@ def _resolve_region(
     if wanted and stored and wanted != stored and store.complaint_count(con) > 0:
         raise RefusedFile(
             parsed.path,
-            f"the file is for {load_region(wanted).name} but this store holds {load_region(stored).name}; "
-            "import it into its own store with --db PATH",
+            f"file ini untuk {load_region(wanted).name}, tetapi basis data ini berisi {load_region(stored).name}: "
+            "impor ke basis data tersendiri / the file is for "
+            f"{load_region(wanted).name} but this store holds {load_region(stored).name}: import it into its own "
+            "store (CLI: --db PATH; dashboard: PANTAU_DB)",
         )
     return wanted or stored, {}
 

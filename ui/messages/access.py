@@ -29,6 +29,12 @@ MESSAGES = {
             "Basis data ini berisi data aduan sungguhan, dan login belum diatur. Pantau tidak "
             "menampilkan data sungguhan tanpa login."
         ),
+        "access.setup.imported": (
+            "Impor berhasil: **{file}**, {new} aduan baru, {updated} diperbarui, {quarantined} dikarantina. "
+            "Data sungguhan kini ada di sini, jadi halaman-halaman menunggu login diatur."
+        ),
+        "access.setup.way1": "Cara 1 (disarankan): atur login",
+        "access.setup.way2": "Cara 2: jaringan tertutup, tanpa login",
         "access.setup.steps": (
             "1. Isi bagian `[auth]` di `.streamlit/secrets.toml` (contoh di bawah, untuk Keycloak).\n"
             "2. Daftarkan pengguna, peran dan unitnya di `{users}` "
@@ -146,6 +152,12 @@ MESSAGES = {
             "This database holds real complaint data and login is not set up. Pantau does not show "
             "real data without login."
         ),
+        "access.setup.imported": (
+            "Import done: **{file}**, {new} new complaints, {updated} updated, {quarantined} quarantined. "
+            "Real data is now here, so the pages wait until login is set up."
+        ),
+        "access.setup.way1": "Way 1 (recommended): set up login",
+        "access.setup.way2": "Way 2: a closed network, without login",
         "access.setup.steps": (
             "1. Fill in the `[auth]` section of `.streamlit/secrets.toml` (example below, for Keycloak).\n"
             "2. List the users, their roles and units in `{users}` "
