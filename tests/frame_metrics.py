@@ -43,7 +43,7 @@ def stage_clock(
     frame = pd.DataFrame({
         "_row": np.arange(len(complaints), dtype=np.int64),
         **{c: _aware(_utc_values(complaints[c], c) if c in complaints.columns else np.full(len(complaints), _NAT))
-           for c in (*clock_sql.TIME_COLUMNS, *clock_sql.AFTER_COLUMNS)},
+           for c in (*clock_sql.TIME_COLUMNS, *clock_sql.AFTER_COLUMNS, "due_at")},
         **{c: _flag(complaints, c) for c in clock_sql.FLAG_COLUMNS},
         **{c: _text(complaints, c).astype("str").reset_index(drop=True)
            for c in ("status", "classification", "category", "unit")},

@@ -27,7 +27,7 @@ from analytics.importers.timeparse import parse_iso, parse_with_patterns
 from analytics.rules.model import STATUSES
 
 FORMAT = "mapping"
-TIME_FIELDS = ("received_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at")
+TIME_FIELDS = ("received_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at", "due_at")
 TEXT_TARGETS = {
     "status": "status_raw",
     "unit": "unit_raw",
@@ -43,8 +43,11 @@ TEXT_TARGETS = {
 }
 NUMBER_TARGETS = {"lat": to_float, "lon": to_float, "rating": to_int, "redispatch_count": to_int}
 FLAG_TARGETS = ("anonymous", "confidential")
-ALLOWED_FIELDS = ("source_id", *TIME_FIELDS, *TEXT_TARGETS, *NUMBER_TARGETS, *FLAG_TARGETS)
+# The source's own verdict: yes / no / unknown (an empty or unreadable cell stays unknown).
+VERDICT_TARGETS = ("source_on_time",)
+ALLOWED_FIELDS = ("source_id", *TIME_FIELDS, *TEXT_TARGETS, *NUMBER_TARGETS, *FLAG_TARGETS, *VERDICT_TARGETS)
 _TRUE = {"1", "true", "ya", "y", "yes", "t"}
+_FALSE = {"0", "false", "tidak", "no", "n", "f", "late", "terlambat"}
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,10 @@ def parse(path: Path, grid: pd.DataFrame, header_row: int, mapping: Mapping, tz:
             raw_values[f] = text
         elif f in FLAG_TARGETS:
             out[f] = text.fillna("").str.lower().isin(_TRUE)
+        elif f in VERDICT_TARGETS:
+            word = text.fillna("").str.strip().str.lower()
+            out[f] = pd.Series(pd.NA, index=word.index, dtype="boolean").mask(word.isin(_TRUE), True).mask(
+                word.isin(_FALSE), False)
     if "status" in mapping.columns:
         out["status"] = map_statuses(out["status_raw"], mapping.status)
     return ParsedFile(

@@ -64,8 +64,10 @@ def empty_canonical(n: int) -> pd.DataFrame:
     text_na = pd.Series(pa.nulls(n, pa.large_string()).to_pandas(types_mapper={pa.large_string(): _STR}.get))
     cols: dict[str, object] = {}
     for c in CANONICAL_COLUMNS:
-        if c in STAGE_TIMES or c in ESTIMATED_AFTER.values():
+        if c in STAGE_TIMES or c in ESTIMATED_AFTER.values() or c == "due_at":
             cols[c] = nat
+        elif c == "source_on_time":  # unknown unless the source says
+            cols[c] = pd.Series(pd.array(np.zeros(n, dtype=bool), dtype="boolean")).where(false)
         elif c in ESTIMATED_FLAGS.values() or c in ("anonymous", "confidential"):
             cols[c] = false
         elif c in ("lat", "lon"):

@@ -133,10 +133,11 @@ def limits_table(policy: SlaPolicy, pairs: pd.DataFrame) -> pa.Table:
     its limit in days or hours (policy.stage_limits, the one definition of precedence)."""
     cls = pairs["classification"].astype("str").reset_index(drop=True)
     cat = pairs["category"].astype("str").reset_index(drop=True)
-    out = {"stage": [], "classification": [], "category": [], "days": [], "hours": []}
+    out = {"stage": [], "classification": [], "category": [], "days": [], "hours": [], "src_due": []}
     for stage_code, stage in enumerate(STAGES):
         if policy.stage(stage) is None:
             continue
+        source_deadline = policy.stage(stage).source_deadline
         days, hours = stage_limits(policy, stage, cls, cat)
         keep = ~(np.isnan(days) & np.isnan(hours))
         out["stage"] += [stage_code] * int(keep.sum())
@@ -144,10 +145,11 @@ def limits_table(policy: SlaPolicy, pairs: pd.DataFrame) -> pa.Table:
         out["category"] += [None if pd.isna(v) else v for v in cat[keep]]
         out["days"] += [None if np.isnan(v) else float(v) for v in days[keep]]
         out["hours"] += [None if np.isnan(v) else float(v) for v in hours[keep]]
+        out["src_due"] += [source_deadline] * int(keep.sum())
     return pa.table({
         "stage": pa.array(out["stage"], pa.int8()), "classification": pa.array(out["classification"], pa.string()),
         "category": pa.array(out["category"], pa.string()), "days": pa.array(out["days"], pa.float64()),
-        "hours": pa.array(out["hours"], pa.float64()),
+        "hours": pa.array(out["hours"], pa.float64()), "src_due": pa.array(out["src_due"], pa.bool_()),
     })
 
 
@@ -297,7 +299,7 @@ WITH c AS (
         epoch_us(c.first_response_at) AS fr, epoch_us(c.resolved_at) AS res,
         coalesce(c.verified_est, false) AS ver_est, coalesce(c.dispatched_est, false) AS dis_est,
         coalesce(c.first_response_est, false) AS fr_est, coalesce(c.resolved_est, false) AS res_est,
-        c.unit IS NULL AS no_unit,
+        c.unit IS NULL AS no_unit, epoch_us(c.due_at) AS due_src,
         epoch_us(c.verified_after) AS ver_lo, epoch_us(c.dispatched_after) AS dis_lo,
         epoch_us(c.first_response_after) AS fr_lo, epoch_us(c.resolved_after) AS res_lo
     FROM {source} AS c
@@ -317,7 +319,11 @@ spans AS (
         CASE stage WHEN 0 THEN (CASE WHEN dis IS NULL THEN ver_lo ELSE dis_lo END) WHEN 1 THEN fr_lo
                    WHEN 2 THEN res_lo ELSE (CASE WHEN vd THEN ver_lo ELSE fr_lo END) END AS en_after
     FROM (
-        SELECT c.*, l.stage, l.days, l.hours,
+        SELECT c.* EXCLUDE (due_src), l.stage,
+            -- The source's own deadline for this complaint, where the policy takes it for the stage.
+            CASE WHEN l.src_due THEN c.due_src END AS due_src,
+            CASE WHEN l.src_due AND c.due_src IS NOT NULL THEN NULL ELSE l.days END AS days,
+            CASE WHEN l.src_due AND c.due_src IS NOT NULL THEN NULL ELSE l.hours END AS hours,
             coalesce(r.start_hit, false) AS start_hit, coalesce(r.end_hit, false) AS end_hit,
             coalesce(r.dispatch_hit, false) AS dispatch_hit,
             l.stage = 3 AND c.fr IS NULL AND coalesce(r.closes, false) AS vd
@@ -357,9 +363,11 @@ due AS (
     SELECT e.*{"" if states_only else ", w.cum AS cum_start"},
         CASE WHEN NOT started THEN NULL WHEN days IS NOT NULL THEN n.due END AS due_day,
         CASE WHEN NOT started THEN NULL
+             WHEN due_src IS NOT NULL THEN due_src
              WHEN days IS NOT NULL THEN {s.midnight('n.due + 1')} - 1
              ELSE st + CAST(round_even(hours * 3600000000, 0) AS BIGINT) END AS deadline_us,
         CASE WHEN start_lo_d IS NULL THEN NULL
+             WHEN due_src IS NOT NULL THEN due_src  -- the source's deadline does not move with the start
              WHEN days IS NOT NULL THEN {s.midnight('n2.due + 1')} - 1
              ELSE st_lo + CAST(round_even(hours * 3600000000, 0) AS BIGINT) END AS early_us,
         CASE WHEN NOT started THEN NULL WHEN ended THEN {s.day('en')} ELSE $as_of_day END AS stop_d

@@ -56,6 +56,11 @@ TEXT_FIELDS: tuple[str, ...] = (
 # Personal data: stored so an authorised analyst can follow up, never shown by default.
 PERSONAL_FIELDS: tuple[str, ...] = ("reporter_name", "reporter_contact", "text")
 
+# What the source itself says about timeliness, when it says it (a 311 system's "Due Date" and
+# "On Time" columns): kept beside Pantau's own clock, and a policy may take the source's deadline
+# for a stage (policy ``source_deadline``; docs/metrics.md, "Deadlines").
+SOURCE_VERDICT_FIELDS: tuple[str, ...] = ("due_at", "source_on_time")
+
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "source",
     "source_id",
@@ -70,6 +75,7 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "anonymous",
     "confidential",
     *PERSONAL_FIELDS,
+    *SOURCE_VERDICT_FIELDS,
 )
 
 # Canonical statuses. Codes are stable (stored, in URLs, in exports); labels are for people.

@@ -33,7 +33,7 @@ CHAIN_STAGES: tuple[str, ...] = STAGES[:3]
 END_TO_END = "respons"
 
 _TOP_KEYS = {"name", "label", "description", "timezone", "calendar", "reference", "stages"}
-_STAGE_KEYS = {"days", "hours", "classifications", "categories"}
+_STAGE_KEYS = {"days", "hours", "classifications", "categories", "source_deadline"}
 _LIMIT_KEYS = {"days", "hours"}
 _Fail = Callable[[str], ValueError]  # builds "<file>: <problem>" errors
 
@@ -58,6 +58,9 @@ class StageLimit:
     default: Limit | None
     by_classification: tuple[tuple[str, Limit], ...] = ()
     by_category: tuple[tuple[str, Limit], ...] = ()
+    # True: where the source set a deadline for the complaint (its due_at), that is this stage's
+    # deadline; the limits above apply where it set none.
+    source_deadline: bool = False
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,10 @@ def _read_stage(name: str, body: object, fail: _Fail) -> StageLimit:
         overrides.append(tuple(pairs))
     if default is None and not any(overrides):
         raise fail(f"{where} sets no limit: give days or hours")
-    return StageLimit(name, default, overrides[0], overrides[1])
+    source = body.get("source_deadline", False)
+    if not isinstance(source, bool):
+        raise fail(f"{where}: source_deadline must be true or false, got {source!r}")
+    return StageLimit(name, default, overrides[0], overrides[1], source_deadline=source)
 
 
 def _read_limit(value: object, where: str, fail: _Fail, optional: bool) -> Limit | None:
