@@ -173,3 +173,24 @@ def test_a_demo_for_any_regency(con, tmp_path, region) -> None:
     view = map_view(con, period, at, load_policy("sp4n-lapor"))
     assert len(view.kecamatan) >= 5 and len(view.points) > 0
     assert con.execute("SELECT count(*) FROM complaints WHERE kecamatan_code IS NULL").fetchall()[0][0] == 0
+
+
+def test_lurah_and_desa_offices_are_neither_opd_nor_camat(con, tmp_path) -> None:
+    from analytics.importers.ingest import import_file
+    from analytics.rules.periods import Period
+    from analytics.rules.policy import load_policy
+    from analytics.screens import league_for
+
+    path = tmp_path / "offices.csv"
+    path.write_text("id,received_at,dispatched_at,first_response_at,status,opd,kecamatan\n" + "".join(
+        f"O-{i},2025-06-02T08:00:00+07:00,2025-06-02T09:00:00+07:00,2025-06-03T09:00:00+07:00,ditindaklanjuti,"
+        f"{unit},Bekasi Timur\n" for i, unit in enumerate(
+            ["Kelurahan Aren Jaya", "Kantor Desa Sukamaju", "Kecamatan Bekasi Timur", "Dinas Perhubungan"] * 3)))
+    import_file(con, path, region="kota-bekasi")
+    kinds = dict(con.execute("SELECT unit, unit_kind FROM complaints GROUP BY ALL").fetchall())
+    assert kinds["Kelurahan Aren Jaya"] == kinds["Kantor Desa Sukamaju"] == "kelurahan"
+    june = Period(pd.Timestamp("2025-06-01").date(), pd.Timestamp("2025-06-30").date())
+    at, pol = pd.Timestamp("2025-06-30", tz="UTC"), load_policy("sp4n-lapor")
+    opd = league_for(con, by="opd", period=june, as_of=at, policy=pol).table
+    camat = league_for(con, by="camat", period=june, as_of=at, policy=pol).table
+    assert list(opd["group_code"]) == ["DISHUB"] and list(camat["group_code"]) == ["KEC-327501"]

@@ -58,12 +58,15 @@ def group_key(s: ClockSetup, by: str | tuple[str, ...], alias: str = "x") -> tup
     if by == "kecamatan":
         return f"{alias}.kecamatan", f"{alias}.kecamatan_code"
     camat = f"coalesce({alias}.unit_kind = 'camat', false)"
+    # Lurah and kepala desa offices are in neither unit league (their rows count for the regency).
+    village = f"coalesce({alias}.unit_kind = 'kelurahan', false)"
     if by == UNIT_LEAGUES:
         # The OPD and the camat league in one pass: every unit under its league's prefix
         # ("opd:" / "camat:"), split apart again by split_unit_leagues. Same rows per unit
         # as "opd" and "camat" below, so each league's numbers are unchanged.
-        return f"CASE WHEN {camat} THEN 'camat:' ELSE 'opd:' END || {alias}.unit", f"{alias}.unit_code"
-    keep = camat if by == "camat" else f"NOT {camat}"
+        return (f"CASE WHEN {village} THEN NULL WHEN {camat} THEN 'camat:' ELSE 'opd:' END || {alias}.unit",
+                f"{alias}.unit_code")
+    keep = camat if by == "camat" else f"NOT {camat} AND NOT {village}"
     return f"CASE WHEN {keep} THEN {alias}.unit END", f"{alias}.unit_code"
 
 

@@ -118,7 +118,9 @@ STATUSES: dict[str, Status] = {
     )
 }
 
-UNIT_KINDS: tuple[str, ...] = ("opd", "camat", "lainnya", "tidak_dikenal")
+# "kelurahan": a lurah or kepala desa office ("Kelurahan X", "Desa X"). It is neither an OPD nor a
+# camat office, so it is in neither league (its complaints count for the regency).
+UNIT_KINDS: tuple[str, ...] = ("opd", "camat", "lainnya", "tidak_dikenal", "kelurahan")
 
 # --- The quarantine vocabulary: why an imported row was kept out of the numbers ---------------
 # Reason codes -> plain words (Indonesian, English). The CLI and the Data page both read these.

@@ -46,6 +46,9 @@ CITY_WORDS: tuple[str, ...] = ("PEMERINTAH KOTA ADMINISTRASI", "PEMERINTAH KOTA"
 # A unit name starting with one of these is a kecamatan (camat) office.
 KECAMATAN_OFFICE_PREFIXES: tuple[str, ...] = ("KECAMATAN", "CAMAT")
 DESA_PREFIXES: tuple[str, ...] = ("DESA", "KELURAHAN")
+# A unit name starting with one of these is a lurah or kepala desa office.
+VILLAGE_OFFICE_PREFIXES: tuple[str, ...] = ("KELURAHAN", "DESA", "LURAH", "KANTOR KELURAHAN", "KANTOR DESA",
+                                            "PEMERINTAH DESA", "KEPALA DESA")
 
 _NON_WORD = re.compile(r"[\W_]+")
 _STR = pd.StringDtype(na_value=float("nan"))  # pandas 3's default str dtype
@@ -247,7 +250,9 @@ def match_units(raw: pd.Series, region: Region) -> pd.DataFrame:
         if code is not None:
             return (code, idx["name"][code], idx["kind"][code])
         looks_camat = _strip_prefix(n, KECAMATAN_OFFICE_PREFIXES)[1]
-        return (None, _given(value), "camat" if looks_camat else "tidak_dikenal")
+        looks_village = _strip_prefix(n, VILLAGE_OFFICE_PREFIXES)[1]
+        kind = "camat" if looks_camat else "kelurahan" if looks_village else "tidak_dikenal"
+        return (None, _given(value), kind)
 
     return _frame(raw.index, ("unit_code", "unit", "unit_kind"), _broadcast(raw, solve, 3))
 

@@ -15,7 +15,7 @@ WITH c AS (WITH per AS (SELECT g, resp, any_value(code) AS code, count(*) AS n,
         SELECT k0.*, (dis IS NOT NULL OR coalesce(status IN ('didisposisi', 'ditindaklanjuti', 'selesai'), false)) AS is_dispatched, (coalesce(res <= $as_of, false) OR (res IS NULL AND coalesce(status = 'selesai', false))) AND (dis IS NOT NULL OR coalesce(status IN ('didisposisi', 'ditindaklanjuti', 'selesai'), false)) AS is_resolved,
             (dis IS NOT NULL OR coalesce(status IN ('didisposisi', 'ditindaklanjuti', 'selesai'), false)) AND NOT (coalesce(res <= $as_of, false) OR (res IS NULL AND coalesce(status = 'selesai', false))) AND NOT coalesce(status IN ('diarsipkan', 'ditolak'), false) AS still_open
         FROM (
-            SELECT CASE WHEN NOT coalesce(x.unit_kind = 'camat', false) THEN x.unit END AS g, x.unit_code AS code, x.rating, x.redispatch_count, x.status,
+            SELECT CASE WHEN NOT coalesce(x.unit_kind = 'camat', false) AND NOT coalesce(x.unit_kind = 'kelurahan', false) THEN x.unit END AS g, x.unit_code AS code, x.rating, x.redispatch_count, x.status,
                 epoch_us(x.received_at) AS rec, epoch_us(x.dispatched_at) AS dis,
                 epoch_us(x.first_response_at) AS fr, epoch_us(x.resolved_at) AS res
             FROM complaints AS x
@@ -48,7 +48,7 @@ FROM agg AS a LEFT JOIN q ON a.g IS NOT DISTINCT FROM q.g AND a.is_total = q.is_
     count(*) FILTER (WHERE state = 3) AS at_risk,
     count(*) FILTER (WHERE state = 4) AS open,
     count(*) FILTER (WHERE state = 6) AS unknown,
-    count(*) FILTER (WHERE state = 7) AS uncertain FROM (SELECT CASE WHEN NOT coalesce(x.unit_kind = 'camat', false) THEN x.unit END AS g, x.unit_code AS code, x.state FROM clock AS x WHERE x.owner = 1) AS k GROUP BY g) WHERE g IS NOT NULL)
+    count(*) FILTER (WHERE state = 7) AS uncertain FROM (SELECT CASE WHEN NOT coalesce(x.unit_kind = 'camat', false) AND NOT coalesce(x.unit_kind = 'kelurahan', false) THEN x.unit END AS g, x.unit_code AS code, x.state FROM clock AS x WHERE x.owner = 1) AS k GROUP BY g) WHERE g IS NOT NULL)
 SELECT coalesce(c.g, s.g) AS "group",
     c.* EXCLUDE (g) REPLACE (coalesce(c.group_code, s.code) AS group_code),
     coalesce(s.on_time, 0) AS on_time, coalesce(s.late, 0) AS late, coalesce(s.open_overdue, 0) AS open_overdue, coalesce(s.at_risk, 0) AS at_risk, coalesce(s.open, 0) AS open, coalesce(s.unknown, 0) AS unknown, coalesce(s.uncertain, 0) AS uncertain
