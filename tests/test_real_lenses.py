@@ -33,6 +33,18 @@ def bandung(tmp_path_factory):
     return path
 
 
+@pytest.fixture
+def served_bandung(bandung, monkeypatch, tmp_path):
+    """The dashboard (AppTest) on the Bandung store, open access; caches cleared around it."""
+    users = tmp_path / "users.toml"
+    users.write_text("[access]\nallow_open = true\n", encoding="utf-8")
+    monkeypatch.setenv("PANTAU_DB", str(bandung))
+    monkeypatch.setenv("PANTAU_USERS", str(users))
+    clear_caches()
+    yield bandung
+    clear_caches()
+
+
 def test_opens_on_the_datas_last_30_days_with_coverage_not_a_rate(bandung):
     con = duckdb.connect(str(bandung), read_only=True)
     try:
@@ -50,12 +62,7 @@ def test_opens_on_the_datas_last_30_days_with_coverage_not_a_rate(bandung):
         con.close()
 
 
-def test_ringkasan_and_peringkat_say_why_instead_of_all_well(bandung, monkeypatch, tmp_path):
-    users = tmp_path / "users.toml"
-    users.write_text("[access]\nallow_open = true\n", encoding="utf-8")
-    monkeypatch.setenv("PANTAU_DB", str(bandung))
-    monkeypatch.setenv("PANTAU_USERS", str(users))
-    clear_caches()
+def test_ringkasan_and_peringkat_say_why_instead_of_all_well(served_bandung):
     try:
         for page in (None, "pages/peringkat.py"):
             at = open_page(page)
@@ -98,12 +105,7 @@ def test_open_past_the_respons_limit_is_a_real_figure_per_unit(bandung):
         con.close()
 
 
-def test_ringkasan_shows_the_respons_figure_first(bandung, monkeypatch, tmp_path):
-    users = tmp_path / "users.toml"
-    users.write_text("[access]\nallow_open = true\n", encoding="utf-8")
-    monkeypatch.setenv("PANTAU_DB", str(bandung))
-    monkeypatch.setenv("PANTAU_USERS", str(users))
-    clear_caches()
+def test_ringkasan_shows_the_respons_figure_first(served_bandung):
     try:
         at = open_page(None)
         assert not at.exception, at.exception
@@ -118,20 +120,15 @@ def test_ringkasan_shows_the_respons_figure_first(bandung, monkeypatch, tmp_path
         clear_caches()
 
 
-def test_the_unit_page_of_a_ringkas_export_says_unanswered_not_zero_overdue(bandung, monkeypatch, tmp_path):
+def test_the_unit_page_of_a_ringkas_export_says_unanswered_not_zero_overdue(served_bandung):
     """Ringkasan's "Pemkab Bandung: N belum ditanggapi" link opens a page that shows the same N,
     not "Lewat batas 0" (its own stages cannot be judged without dispatch times)."""
-    con = duckdb.connect(str(bandung), read_only=True)
+    con = duckdb.connect(str(served_bandung), read_only=True)
     try:
         respons = screens.respons_now(con, status.freshness(con).latest_snapshot_at, POLICY, None)
     finally:
         con.close()
     top = respons.units.iloc[0]
-    users = tmp_path / "users.toml"
-    users.write_text("[access]\nallow_open = true\n", encoding="utf-8")
-    monkeypatch.setenv("PANTAU_DB", str(bandung))
-    monkeypatch.setenv("PANTAU_USERS", str(users))
-    clear_caches()
     try:
         at = open_page("pages/unit.py", unit=str(top["group_code"]))
         assert not at.exception, at.exception
