@@ -23,7 +23,9 @@ leave_legacy_pages_mode()  # a fresh server would otherwise run pages/ the legac
 
 st.set_page_config(
     page_title="Pantau",
-    page_icon=":material/monitoring:",
+    # An emoji, not a :material/ icon: Streamlit fetches a material favicon from fonts.gstatic.com,
+    # a request to a third party on every page (docs/maps.md: nothing is sent to anyone else).
+    page_icon="📊",
     layout="wide",
     initial_sidebar_state="auto",  # open on desktop, a drawer (») on a phone
     menu_items={"About": "Pantau: dasbor aduan masyarakat untuk pimpinan daerah."},
