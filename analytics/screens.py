@@ -45,7 +45,7 @@ from analytics.store.reads import (
     short_names,
     units_in_store,
 )
-from analytics.textfmt import round_half_up
+from analytics.textfmt import fmt_int, round_half_up
 
 __all__ = [
     # one call per page
@@ -183,9 +183,14 @@ def overview(con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp
     return Overview(
         league=opd, camat=camat, kpis=tuple(kpis(opd, now, before)), best=best, worst=worst,
         most_overdue=_most_overdue(con, counts), trend=trend, now=now, coverage=cover,
-        sentence_id=headline(opd, "id"), sentence_en=headline(opd, "en"),
+        sentence_id=headline(opd, "id"),
+        sentence_en=headline(opd, "en", fmt_int=_fmt_int_en),  # "1,852 complaints", as its card says
         respons=None if units_judged(cover.table) else respons_now(con, as_of, policy),
     )
+
+
+def _fmt_int_en(n: int) -> str:
+    return fmt_int(n, lang="en")
 
 
 def _open_now_and_before(

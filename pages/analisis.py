@@ -12,15 +12,16 @@ import streamlit as st
 from analytics import screens
 from ui import analisis_ui as ana
 from ui.downloads import download_button
+from ui.fmt import fmt_int
 from ui.frame import page_frame, panel
-from ui.widgets import coded, period_picker, policy_selector
+from ui.widgets import coded, period_picker, policy_label, policy_selector
 
 ctx = page_frame("nav.analisis")
 t = ctx.t
 
 period = period_picker(ctx.today, lang=ctx.lang)
 policy = policy_selector(lang=ctx.lang)
-st.caption(t("analisis.policy", label=policy.label))
+st.caption(t("analisis.policy", label=policy_label(policy, ctx.lang)))
 options = ctx.query(screens.filter_options)
 with st.expander(t("analisis.filters"), icon=":material/filter_alt:"):
     cols = st.columns(3)
@@ -53,7 +54,7 @@ with panel(t("analisis.chart", measure=ana.metric_label(ctx.lang, measures[0])),
 with panel(t("analisis.table"), title=True):
     shown = ana.display_table(table, dims, measures, ctx.lang)
     st.dataframe(shown, hide_index=True, column_config={shown.columns[0]: st.column_config.TextColumn(pinned=True)})
-    st.caption(t("analisis.rows", n=len(shown)))
+    st.caption(t("analisis.rows", n=fmt_int(len(shown), lang=ctx.lang)))
 
 with panel(t("analisis.download"), title=True):
     raw = ana.export_table(table, dims, measures, ctx.lang)
@@ -62,7 +63,7 @@ with panel(t("analisis.download"), title=True):
     n_rows = ctx.query(screens.count_received, lo, hi, filters, unit_scope=ctx.viewer.row_scope)
     rows = ana.rows_on_demand(lo, hi, filters, ctx.viewer.row_scope)
     stem = f"pantau-{period.start}-{period.end}"
-    st.caption(t("analisis.download.help", n=n_rows))
+    st.caption(t("analisis.download.help", n=fmt_int(n_rows, lang=ctx.lang)))
     if ctx.viewer.row_scope:
         st.caption(t("access.rows.own_only"))
     buttons = st.columns(2, wrap=False)

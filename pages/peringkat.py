@@ -1,7 +1,11 @@
 """Peringkat: units ranked on the SLA metrics (OPD, camat, or kecamatan as an area).
 
-Filters, the volume rule and formula, the league table (tap a row: the Unit page), the units
-below the volume rule, the funnel plot, downloads. Numbers come from analytics.screens.
+On a phone's first screen: the controls in one row, the grouping, then the three worst and three
+best units as a compact list (rank, short name, on-time rate, open overdue, tier; tap to open the
+unit). Below: the volume rule and formula, the full league table (every row, no scrolling inside
+it; tap a row: the Unit page), the units below the volume rule, the funnel plot (on request:
+plotly is 4,7 MB), downloads.
+Numbers come from analytics.screens.
 """
 
 import pandas as pd
@@ -14,31 +18,38 @@ from ui.downloads import download_pair
 from ui.fmt import fmt_int, fmt_limit, fmt_pct, md_escape
 from ui.frame import page_frame, panel
 from ui.i18n import option_labels
-from ui.widgets import coded, period_picker, policy_selector
+from ui.nav import page_file
+from ui.widgets import coded, filter_row, policy_label
 
 ctx = page_frame("nav.peringkat")
 t = ctx.t
 
-period = period_picker(ctx.today, lang=ctx.lang)
-policy = policy_selector(lang=ctx.lang)
+
+def settings() -> bool:
+    return st.toggle(t("peringkat.all_columns"), key="peringkat_all")
+
+
+period, policy, all_columns = filter_row(ctx.today, lang=ctx.lang, settings=settings)
 by = coded(st.segmented_control, t("peringkat.by"), ("opd", "camat", "kecamatan"), key="menurut", default="opd",
-           format_func=option_labels("peringkat.by.", ctx.lang), required=True)
-all_columns = st.toggle(t("peringkat.all_columns"), key="peringkat_all")
+           format_func=option_labels("peringkat.by.", ctx.lang), required=True, label_visibility="collapsed")
 shorts = ctx.query(screens.short_names)
 camat_of = lu.camat_codes(ctx.region.units if ctx.region else None)
+UNIT_PAGE = page_file("unit")
 
 
 def show_league(table, key: str) -> None:
     """One selectable table; a tapped row opens that unit's page."""
     frame = lu.display_frame(table, ctx.lang, shorts)
-    widths = lu.column_widths(ctx.lang)
-    config = {c: st.column_config.TextColumn(width=widths.get(c)) for c in frame.columns}
-    config |= {c: st.column_config.TextColumn(alignment="right", width=widths.get(c))
-               for c in lu.numeric_columns(frame, ctx.lang)}
-    config[lu.label("short", ctx.lang)] = st.column_config.TextColumn(pinned=True)
-    order = None if all_columns else list(frame.columns[: lu.PHONE_COLUMNS])
+    widths, heads = lu.column_widths(ctx.lang), lu.column_heads(ctx.lang)
+    numeric = set(lu.numeric_columns(frame, ctx.lang))
+    config = {c: st.column_config.TextColumn(heads.get(c, c), width=widths.get(c), help=c if c in heads else None,
+                                             alignment="right" if c in numeric else None) for c in frame.columns}
+    config[lu.label("short", ctx.lang)] = st.column_config.TextColumn(width=widths.get(lu.label("short", ctx.lang)),
+                                                                      pinned=True)
+    order = None if all_columns else lu.phone_columns(ctx.lang)
+    # Every row shown (no scrolling inside the grid, which hid the worst units on a phone).
     event = st.dataframe(frame, hide_index=True, column_config=config, column_order=order, key=key,
-                         on_select="rerun", selection_mode="single-row")
+                         on_select="rerun", selection_mode="single-row", height="content")
     rows = event.selection.rows if event else []
     if rows:
         code = lu.unit_code_for(table.iloc[rows[0]], by, camat_of)
@@ -63,12 +74,34 @@ def show_respons(respons: screens.ResponsNow) -> None:
         t("peringkat.respons.count"): st.column_config.TextColumn(alignment="right")})
 
 
+def compact_list(rows, heading: str) -> None:
+    st.markdown(f"**{heading}**")
+    for _, row in rows.iterrows():
+        label = md_escape(lu.compact_label(row, ctx.lang, shorts))
+        code = lu.unit_code_for(row, by, camat_of)
+        if code:
+            st.page_link(UNIT_PAGE, label=label, query_params={"unit": code}, help=md_escape(row["group"]),
+                         icon=":material/chevron_right:", icon_position="right")
+        else:  # a kecamatan without a camat unit in the registry: nothing to open
+            st.markdown(label)
+
+
+with panel(t("peringkat.compact")):
+    worst, best = lu.compact_rows(ctx.query(screens.league_for, by=by, period=period, as_of=ctx.as_of,
+                                            policy=policy).table)
+    if worst.empty:
+        st.caption(t("peringkat.compact.none"))
+    else:
+        compact_list(worst, t("peringkat.compact.worst"))
+        compact_list(best, t("peringkat.compact.best"))
+        st.caption(t("peringkat.compact.legend_area" if by == "kecamatan" else "peringkat.compact.legend"))
+
 league = None
 with panel(t("peringkat.table"), title=True):
     league = ctx.query(screens.league_for, by=by, period=period, as_of=ctx.as_of,
                        policy=policy)
     st.caption(t("peringkat.rule", min=fmt_int(league.settings.min_decided, lang=ctx.lang),
-                 formula=METRICS["on_time_rate"].description(ctx.lang), policy=league.policy_label))
+                 formula=METRICS["on_time_rate"].description(ctx.lang), policy=policy_label(policy, ctx.lang)))
     table = league.table
     gap = ctx.query(screens.coverage, period, ctx.as_of, policy).note(ctx.lang)
     if gap:  # units are unranked because times are missing, not because they are small
@@ -100,7 +133,9 @@ if league is not None and not league.table.empty:
             st.info(t("peringkat.funnel_empty"))
         else:
             st.caption(t("peringkat.funnel_hint", rate=fmt_pct(rate, lang=ctx.lang)))
-            st.plotly_chart(fig, config={"displayModeBar": False}, key=f"funnel_{by}")
+            # On request only: the chart library is 4,7 MB, more than the rest of the page on 4G.
+            if st.toggle(t("peringkat.funnel_show"), key="peringkat_corong"):
+                st.plotly_chart(fig, config={"displayModeBar": False}, key=f"funnel_{by}")
 
     with panel(t("peringkat.download"), title=True):
         rows = screens.league_rows(league)

@@ -16,7 +16,7 @@ from ui import maps
 from ui.fmt import fmt_int, md_escape
 from ui.frame import page_frame, panel
 from ui.i18n import option_labels
-from ui.widgets import coded, period_picker, policy_selector
+from ui.widgets import coded, period_picker, policy_label, policy_selector
 
 ctx = page_frame("nav.peta")
 t = ctx.t
@@ -82,7 +82,7 @@ with map_area:
             st.markdown(maps.summary_line(view.kecamatan, metric, ctx.lang, target=target))
             st.caption(t("peta.tap_hint"))
         if metric != "complaints":
-            st.caption(t("peta.policy", label=policy.label))
+            st.caption(t("peta.policy", label=policy_label(policy, ctx.lang)))
         if view.unplaced:
             st.caption(t("peta.unplaced", n=fmt_int(view.unplaced, lang=ctx.lang)))
 

@@ -15,7 +15,7 @@ from ui import league_ui as lu
 from ui import review_ui
 from ui.fmt import md_escape
 from ui.frame import page_frame, panel
-from ui.widgets import coded, policy_selector
+from ui.widgets import coded, policy_label, policy_selector
 
 ctx = page_frame("nav.tinjauan")
 t = ctx.t
@@ -44,7 +44,7 @@ def movers(frame: pd.DataFrame) -> str:
 
 
 review = ctx.query(screens.weekly_review, week, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
-st.caption(t("tinjauan.compare", week=label, policy=review.opd.policy_label))
+st.caption(t("tinjauan.compare", week=label, policy=policy_label(policy, ctx.lang)))
 if lu.complaints_in(review.opd, review.camat) == 0:
     st.info(t("tinjauan.before", week=label))
     st.stop()

@@ -16,7 +16,7 @@ from ui.complaints_ui import complaint_list
 from ui.fmt import md_escape
 from ui.frame import page_frame, panel
 from ui.i18n import MESSAGES
-from ui.widgets import ALL_UNITS, UNIT_KEY, period_label, period_picker, policy_selector, unit_selector
+from ui.widgets import ALL_UNITS, UNIT_KEY, period_label, period_picker, policy_label, policy_selector, unit_selector
 
 ctx = page_frame("nav.unit")
 t, lang = ctx.t, ctx.lang
@@ -27,7 +27,7 @@ BREACH_ROWS = 50
 period = period_picker(ctx.today, lang=lang)
 with st.expander(t("ringkasan.settings"), icon=":material/tune:"):
     policy = policy_selector(lang=lang)
-st.caption(t("ringkasan.policy", label=policy.label))
+st.caption(t("ringkasan.policy", label=policy_label(policy, lang)))
 
 units = ctx.query(screens.units_in_store)
 wanted = st.query_params.get(UNIT_KEY)

@@ -42,6 +42,9 @@ def test_peringkat_opd(demo_db):
     assert list(table.columns[:5]) == ["Peringkat", "Unit", "Kelas", "Skor", "Tepat waktu (%)"]
     assert table.iloc[0]["Peringkat"] == "1" and "Dinas" not in table.iloc[0]["Unit"]  # short names
     assert "%" in table.iloc[0]["Tepat waktu (%)"]
+    assert not _plots(at)  # the funnel plot is drawn on request: plotly's chunk is not loaded for it
+    at.toggle(key="peringkat_corong").set_value(True).run()
+    assert not at.exception, at.exception
     spec = _plots(at)
     assert len(spec) == 1 and "Batas 95%" in spec[0] and "Batas 99,8%" in spec[0]
     labels = [b.proto.label for b in at.get("download_button")]

@@ -11,6 +11,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.metrics.registry import METRICS
 from tests.app_fixtures import DEMO_END, demo_db, demo_file, empty_db  # noqa: F401 - pytest fixtures
 from tests.app_fixtures import open_page as _page
 from ui.i18n import t
@@ -65,26 +66,31 @@ def test_ringkasan_demo(demo_db):
     assert [e.value for e in at.title] == ["Ringkasan"]
     text = _texts(at)
     assert "Periode ini" in text and "aduan masuk" in text  # the sentence
-    assert "Kebijakan SLA: SP4N-LAPOR!" in text
+    policy_line = next(c for c in at.caption if "SLA SP4N-LAPOR!" in c.value)  # one line under the controls
+    assert "verifikasi 3 hari kerja" in policy_line.proto.help  # the whole label in its tooltip
     labels = [m.label for m in at.metric]
-    assert labels[:4] == ["Aduan", "Tepat waktu (%)", "Lewat batas", "Median respons (hari kerja)"]
-    on_time = at.metric[1]
+    # The two answers first (the first phone screen), the other two below the worst units.
+    assert labels[:4] == ["Tepat waktu (%)", "Lewat batas", "Aduan", "Median respons (hari kerja)"]
+    on_time = at.metric[0]
     assert on_time.value.endswith("%") and "," in on_time.value
     assert on_time.delta is None or on_time.delta.endswith("poin")
-    assert at.metric[2].proto.color in (0, 1, 2)  # rendered with a delta colour setting
+    assert at.metric[1].proto.color in (0, 1, 2)  # rendered with a delta colour setting
     links = _links(at)
-    assert 2 <= len(links) <= 15  # best 5, worst 5, most overdue 5
+    assert 2 <= len(links) <= 15  # worst 5, best 5, most overdue 5
     assert any("lewat batas" in link.proto.label for link in links)
     for link in links:
         assert link.proto.page.endswith("unit") or "unit" in link.proto.page
         assert "unit=" in link.proto.query_string
-    assert [s.value for s in at.subheader][:2] == ["Terbaik", "Terburuk"]
-    charts = _all(at, "plotly_chart")
-    assert len(charts) == 2  # most overdue + weekly trend
-    specs = [json.loads(c.proto.spec) for c in charts]
-    assert all(s["layout"]["dragmode"] is False for s in specs)
-    assert any(trace.get("mode") == "lines+markers" for s in specs for trace in s["data"])
-    assert all(c.proto.config and json.loads(c.proto.config)["displayModeBar"] is False for c in charts)
+    ranks = [int(link.proto.label.split(".")[0]) for link in links if "skor" in link.proto.label]
+    assert ranks[0] > ranks[-1]  # the worst come first, then the best
+    assert "**Terburuk**" in [m.value for m in at.markdown]
+    assert [s.value for s in at.subheader][:3] == ["Terbaik", "Paling banyak lewat batas", "Tepat waktu per minggu"]
+    # The charts are SVG drawn on the server: no plotly, so the phone never loads its 4,7 MB chunk.
+    assert not _all(at, "plotly_chart")
+    images = _all(at, "image")
+    assert len(images) == 2  # most overdue + weekly trend
+    for image in images:
+        assert image.proto.imgs[0].url.startswith("data:image/svg+xml")
 
 
 def test_ringkasan_english(demo_db):
@@ -92,8 +98,20 @@ def test_ringkasan_english(demo_db):
     assert not at.exception, at.exception
     assert [e.value for e in at.title] == ["Overview"]
     assert "This period" in _texts(at)
-    assert [s.value for s in at.subheader][:2] == ["Best", "Worst"]
-    assert at.metric[0].label == "Complaints"
+    assert "**Worst**" in [m.value for m in at.markdown]
+    assert [s.value for s in at.subheader][:1] == ["Best"]
+    assert at.metric[0].label == "On-time rate"
+    policy_line = next(c for c in at.caption if "SLA SP4N-LAPOR!" in c.value)
+    assert "verification 3 working days" in policy_line.proto.help and "hari" not in policy_line.proto.help
+
+
+@pytest.mark.parametrize(("lang", "word"), [("id", "aduan masuk"), ("en", "complaints came in")])
+def test_ringkasan_sentence_writes_numbers_as_its_cards_do(demo_db, lang, word):
+    at = _page(lang=lang, periode="custom", dari="2025-05-21", sampai="2025-11-20")  # > 1 000 complaints
+    assert not at.exception, at.exception
+    complaints = next(m for m in at.metric if m.label == METRICS["complaints"].label(lang)).value
+    assert len(complaints) > 3 and complaints[-4] == ("." if lang == "id" else ",")  # 1.234 / 1,234
+    assert f"{complaints} {word}" in at.markdown[0].value
 
 
 def test_ringkasan_empty_period_says_so(demo_db):
@@ -122,7 +140,7 @@ def test_unit_deep_link(demo_db):
     assert "Dinas Sumber Daya Air" in text
     assert not at.warning
     labels = [m.label for m in at.metric]
-    assert labels[0].startswith("Peringkat (dari ") and "Skor" in labels and "Tier" in labels
+    assert labels[0].startswith("Peringkat (dari ") and "Skor" in labels and "Kelas" in labels  # as in Peringkat
     tables = [d.value for d in at.dataframe]
     score = tables[0]
     assert list(score.columns) == ["Ukuran", "Unit ini", "Kabupaten"]

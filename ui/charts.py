@@ -1,9 +1,15 @@
 """Figure and map builders for the Ringkasan and Unit pages: pure functions, frames in, figures out.
 
-Phone first (390 px): no mode bar (render with ``CHART_CONFIG``), ``dragmode=False`` so a finger
-scrolls the page instead of panning the chart, compact margins, 260-320 px high. Every number a
-person reads (hover, bar labels, axis ticks) is formatted by ui.fmt in the page language; labels
-come in from the page (t()), so nothing here is hard-coded in one language.
+Two kinds of chart. ``bars_svg`` and ``trend_svg`` return a small SVG drawn on the server
+(``st.image(svg)``, a few kB inside the page's own message): Ringkasan uses them, so a phone never
+downloads plotly's 4,7 MB chunk for it (Streamlit fetches a chart library only when a chart of that
+kind is drawn). The plotly builders (``trend_figure``, ``unit_bar``, ``mix_bar``) stay for pages
+whose charts are read by touch (hover on a week, on a category).
+
+Phone first (390 px): no mode bar (render plotly with ``CHART_CONFIG``), ``dragmode=False`` so a
+finger scrolls the page instead of panning the chart, compact margins, 260-320 px high. Every
+number a person reads (hover, bar labels, axis ticks) is formatted by ui.fmt in the page language;
+labels come in from the page (t()), so nothing here is hard-coded in one language.
 """
 
 from __future__ import annotations
@@ -134,6 +140,115 @@ def mix_bar(
         fig.update_xaxes(visible=False)
         height = height or 60 + 34 * len(f)
     return _base(fig, height or 200, lang)
+
+
+# --- server-drawn SVG charts (no chart library in the browser) ---------------------------------
+
+SVG_WIDTH = 360  # viewBox units = CSS px on a 390 px phone (the image is scaled to its column)
+SVG_FONT = "'Source Sans', 'Source Sans Pro', Roboto, 'Noto Sans', Arial, sans-serif"
+TEXT = "#31333f"
+MUTED = "#6b7280"
+GRID = "#e5e7eb"
+
+
+def _svg(width: int, height: int, body: list[str], title: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="{html.escape(SVG_FONT)}" font-size="13" role="img">'
+            f"<title>{html.escape(title)}</title>{''.join(body)}</svg>")
+
+
+def _text(x: float, y: float, value: str, *, anchor: str = "start", fill: str = TEXT, size: int = 13,
+          weight: str = "normal") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}" font-size="{size}" '
+            f'font-weight="{weight}">{html.escape(value)}</text>')
+
+
+def _clip(name: str, chars: int) -> str:
+    return name if len(name) <= chars else name[: chars - 1] + "…"
+
+
+def bars_svg(
+    frame: pd.DataFrame, *, label: str, value: str, title: str = "", lang: str = "id", color: str = BAR,
+    width: int = SVG_WIDTH,
+) -> str:
+    """Horizontal bars, largest on top, the unit's name left of its bar and its count at the end
+    (``1.234``), as an SVG string. ``title`` is its accessible name. Empty frame: an empty SVG."""
+    rows = [] if frame is None or frame.empty else list(
+        frame.sort_values(value, ascending=False)[[label, value]].itertuples(index=False))
+    bar_h, gap, top = 22, 10, 4
+    height = top + len(rows) * (bar_h + gap) + 2
+    names = [_clip(str(r[0]), 18) for r in rows]
+    name_w = min(140, 10 + 7 * max((len(n) for n in names), default=0))
+    values = [0.0 if fmt.is_missing(r[1]) else float(r[1]) for r in rows]
+    top_value = max(values, default=0) or 1
+    room = width - name_w - 8 - 48  # leave space for the count after the longest bar
+    body = []
+    for i, (name, v) in enumerate(zip(names, values)):
+        y = top + i * (bar_h + gap)
+        w = max(2.0, room * v / top_value)
+        body.append(_text(name_w, y + bar_h * 0.72, name, anchor="end"))
+        body.append(f'<rect x="{name_w + 8}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" fill="{color}"/>')
+        body.append(_text(name_w + 8 + w + 6, y + bar_h * 0.72, fmt.fmt_int(v, lang=lang), weight="600"))
+    return _svg(width, height, body, title)
+
+
+def trend_svg(
+    trend: pd.DataFrame, *, title: str = "", lang: str = "id", width: int = SVG_WIDTH, height: int = 200,
+) -> str:
+    """The weekly on-time rate (``trend``: week, on_time_rate as a fraction) as a line with a dot
+    per week, as an SVG string: percentage gridlines on the left, six week labels below, the last
+    week's rate printed at its dot. A week without a decided stage breaks the line."""
+    weeks = [] if trend is None or trend.empty else list(trend["week"])
+    rates = [] if trend is None or trend.empty else [
+        None if fmt.is_missing(r) else 100 * float(r) for r in trend["on_time_rate"]]
+    shown = [r for r in rates if r is not None]
+    low = max(0, math.floor((min(shown) if shown else 0) / 10) * 10 - 5)
+    left, right, top, bottom = 40, 44, 10, 24
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / (len(weeks) - 1) if len(weeks) > 1 else plot_w / 2)
+
+    def y(r: float) -> float:
+        return top + plot_h * (1 - (r - low) / (100 - low or 1))
+
+    body = []
+    step = 10 if 100 - low > 40 else 5
+    for tick in range(100, int(low) - 1, -step):
+        body.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+                    f'stroke="{GRID}" stroke-width="1"/>')
+        body.append(_text(left - 6, y(tick) + 4, f"{tick}%", anchor="end", fill=MUTED, size=11))
+    every = max(1, math.ceil(len(weeks) / 6))
+    for i, w in enumerate(weeks):
+        if i % every == 0 or i == len(weeks) - 1 and len(weeks) <= 6:
+            body.append(_text(x(i), height - 6, _short_day(w, lang), anchor="middle", fill=MUTED, size=11))
+    path, last = [], None
+    for i, r in enumerate(rates):
+        if r is None:
+            path.append(None)
+            continue
+        path.append((x(i), y(r)))
+        last = (i, r)
+    runs, run = [], []
+    for pt in [*path, None]:
+        if pt is None:
+            if len(run) > 1:
+                runs.append(run)
+            run = []
+        else:
+            run.append(pt)
+    for run in runs:
+        points = " ".join(f"{px:.1f},{py:.1f}" for px, py in run)
+        body.append(f'<polyline points="{points}" fill="none" stroke="{LINE}" stroke-width="3" '
+                    f'stroke-linejoin="round"/>')
+    for pt in path:
+        if pt is not None:
+            body.append(f'<circle cx="{pt[0]:.1f}" cy="{pt[1]:.1f}" r="4" fill="{LINE}"/>')
+    if last is not None:
+        i, r = last
+        body.append(_text(x(i) + 6, y(r) + 4, fmt.fmt_pct(r / 100, 0, lang=lang), fill=LINE, size=12,
+                          weight="600"))
+    return _svg(width, height, body, title)
 
 
 # --- the unit map -------------------------------------------------------------------------------

@@ -191,10 +191,12 @@ def page_frame(title_key: str, *, allow_empty: bool = False) -> PageContext:
     with st.sidebar:
         access.account_box(viewer, ctx.con, lang)
     st.title(ctx.t(title_key))
+    _chrome_texts(lang)
     notice = access.open_notice(viewer, access.store_kind(ctx.is_demo, ctx.complaints, ctx.quarantined), lang)
     if ctx.is_demo:
-        banner = ctx.t("frame.demo_banner", region=ctx.region_name or "Kab. Bekasi")
-        st.info(banner + (f" {notice}" if notice else ""), icon=":material/science:")
+        # One line on a phone (a badge and a few words); the whole sentence is in its tooltip.
+        about = ctx.t("frame.demo_banner", region=ctx.region_name or "Kab. Bekasi") + (f" {notice}" if notice else "")
+        st.caption(ctx.t("frame.demo_line"), help=about)
     elif notice:
         st.warning(notice, icon=":material/lock_open:")
     if ctx.complaints == 0:
@@ -206,16 +208,43 @@ def page_frame(title_key: str, *, allow_empty: bool = False) -> PageContext:
     return ctx
 
 
+# Streamlit's file uploader writes "Upload" and "50MB per file • CSV, ..." in English whatever the
+# page language (streamlit#13500: no parameter for them). In Indonesian the two are replaced by
+# CSS text, the only handle there is: a style-only st.html takes no space and runs no script. The
+# accepted types are in each uploader's own label. tests/browser/test_first_screen.py looks.
+_UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p
+  {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after
+  {{ content: "{button}"; font-size: 1rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}"; font-size: 0.875rem; }}
+</style>"""
+
+
+def _chrome_texts(lang: str) -> None:
+    """Streamlit's own words on our widgets in the page language, where Streamlit has none (Indonesian)."""
+    if lang == "en":
+        return
+    mb = st.get_option("server.maxUploadSize")
+    texts = {"button": t("frame.upload.button", lang=lang),
+             "limit": t("frame.upload.limit", lang=lang, mb=fmt.fmt_int(mb, lang=lang))}
+    st.html(_UPLOADER_CSS.format(**{k: v.replace("\\", "").replace('"', "") for k, v in texts.items()}))
+
+
 def _freshness_line(ctx: PageContext) -> None:
     when = ctx.fmt_datetime(ctx.as_of)
     line = ctx.t("frame.as_of", region=ctx.region_name, when=when) if ctx.region else ctx.t(
         "frame.as_of_noregion", when=when
     )
-    st.caption(line)
-    if ctx.as_of is not None and not ctx.is_demo:
-        age = (pd.Timestamp(datetime.now(UTC)) - ctx.as_of).days
-        if age > STALE_AFTER_DAYS:
-            st.warning(ctx.t("frame.stale", days=fmt.fmt_int(age, lang=ctx.lang)), icon=":material/history:")
+    age = None if ctx.as_of is None or ctx.is_demo else (pd.Timestamp(datetime.now(UTC)) - ctx.as_of).days
+    if age is not None and age > STALE_AFTER_DAYS:
+        # Old data says so on the same line (an orange badge), what to do in its tooltip: the
+        # first phone screen stays for the answers.
+        days = fmt.fmt_int(age, lang=ctx.lang)
+        st.caption(f"{line} {ctx.t('frame.stale_badge', days=days)}", help=ctx.t("frame.stale", days=days))
+    else:
+        st.caption(line)
 
 
 def first_run(ctx: PageContext) -> None:

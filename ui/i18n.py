@@ -16,7 +16,7 @@ import functools
 import logging
 from collections.abc import Callable
 
-from ui.messages import access, analisis, pelanggaran, peringkat, peta, ringkasan, tinjauan, unit
+from ui.messages import access, analisis, pelanggaran, peringkat, peta, policy, ringkasan, tinjauan, unit
 
 log = logging.getLogger("pantau.ui")
 
@@ -50,9 +50,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "db.failed": "Basis data tidak dapat dibuka. Kesalahannya sudah dicatat di log server.",
         "frame.demo_banner": "Data demo: aduan sintetis {region}, bukan kinerja nyata.",
+        "frame.demo_line": ":blue-badge[:material/science: Data demo] aduan sintetis, bukan kinerja nyata",
+        "frame.upload.button": "Pilih file",
+        "frame.upload.limit": "Maks. {mb} MB per file",
         "frame.as_of": "{region} · data per {when}",
         "frame.as_of_noregion": "Data per {when}",
         "frame.stale": "Data terakhir berumur {days} hari. Unggah ekspor terbaru di halaman Data.",
+        "frame.stale_badge": ":orange-badge[:material/history: {days} hari lalu]",
         "firstrun.title": "Selamat datang di Pantau",
         "firstrun.what": (
             "Pantau merangkum aduan masyarakat (SP4N-LAPOR! dan kanal lain) untuk pimpinan daerah: "
@@ -87,6 +91,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "widget.unit": "Unit kerja",
         "widget.unit.all": "Semua unit kerja",
         "widget.policy": "Aturan batas waktu (SLA)",
+        "widget.settings": "Pengaturan: aturan batas waktu (SLA) dan pilihan lain",
+        "widget.period_policy": "{period} · SLA {policy}",
         # --- Data page
         "data.fresh.title": "Data terakhir",
         "data.fresh.snapshot": "Ekspor terbaru diambil",
@@ -203,9 +209,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "db.failed": "The database cannot be opened. The error has been logged on the server.",
         "frame.demo_banner": "Demo data: synthetic complaints for {region}, not real performance.",
+        "frame.demo_line": ":blue-badge[:material/science: Demo data] synthetic, not real performance",
+        "frame.upload.button": "Upload",
+        "frame.upload.limit": "Up to {mb} MB per file",
         "frame.as_of": "{region} · data as of {when}",
         "frame.as_of_noregion": "Data as of {when}",
         "frame.stale": "The latest data is {days} days old. Upload a newer export on the Data page.",
+        "frame.stale_badge": ":orange-badge[:material/history: {days} days old]",
         "firstrun.title": "Welcome to Pantau",
         "firstrun.what": (
             "Pantau summarises public complaints (SP4N-LAPOR! and other channels) for regional leaders: "
@@ -239,6 +249,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "widget.unit": "Unit",
         "widget.unit.all": "All units",
         "widget.policy": "Deadline rules (SLA)",
+        "widget.settings": "Settings: deadline rules (SLA) and other choices",
+        "widget.period_policy": "{period} · SLA {policy}",
         "data.fresh.title": "Latest data",
         "data.fresh.snapshot": "Newest export taken",
         "data.fresh.received": "Newest complaint received",
@@ -331,7 +343,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 # so pages can be written in parallel; they are merged here once, at import.
 PAGE_CATALOGS = {
     "ringkasan": ringkasan, "unit": unit, "peringkat": peringkat, "pelanggaran": pelanggaran,
-    "tinjauan": tinjauan, "peta": peta, "analisis": analisis, "access": access,
+    "tinjauan": tinjauan, "peta": peta, "analisis": analisis, "access": access, "policy": policy,
 }
 
 

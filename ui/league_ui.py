@@ -16,15 +16,19 @@ import plotly.graph_objects as go
 from analytics.metrics.ranking import funnel_limits
 from analytics.metrics.registry import METRICS
 from analytics.rules.periods import iso_week
+from analytics.screens import best_and_worst
 from ui import export
 from ui.charts import plot_text
 from ui.fmt import MISSING, fmt_date, fmt_delta, fmt_int, fmt_pct, is_missing, metric_text
 from ui.i18n import t
 
-# League columns, in reading order; the first PHONE_COLUMNS fit a 390 px phone.
+# League columns, in reading order (the downloads and "all columns" show them so).
 LEAGUE_METRICS = ("rank", "short", "tier", "score", "on_time_rate", "adjusted_on_time_rate", "decided",
                   "open_overdue", "median_response_days", "rank_change", "uncertain")
 PHONE_COLUMNS = 5
+# What a 390 px phone shows of the table, in this order: the compact list's columns.
+PHONE_ORDER = ("rank", "short", "on_time_rate", "open_overdue", "tier")
+COMPACT_N = 3  # worst and best units in Peringkat's compact list
 STAGES = ("semua", "verifikasi", "tindak_lanjut", "penyelesaian")
 BREACH_STATES = ("open_overdue", "at_risk", "late")
 
@@ -81,8 +85,53 @@ def numeric_columns(frame: pd.DataFrame, lang: str) -> list[str]:
 
 
 def column_widths(lang: str) -> dict[str, int]:
-    """Pixel widths for the short league columns, so five fit a 390 px phone."""
-    return {label("rank", lang): 64, t("league.col.tier", lang=lang): 52, label("score", lang): 60}
+    """Pixel widths for the short league columns, so PHONE_ORDER fits a 390 px phone (with the
+    row-selection boxes: 33 + 92 + 36 + 72 + 64 + 48 = 345 of 358 px)."""
+    return {label("short", lang): 92, label("rank", lang): 36, t("league.col.tier", lang=lang): 48,
+            label("score", lang): 60, label("on_time_rate", lang): 72, label("open_overdue", lang): 64}
+
+
+def column_heads(lang: str) -> dict[str, str]:
+    """Short headers for the narrow phone columns (display column -> header); the full name is
+    the header's tooltip."""
+    return {label("rank", lang): "#", label("on_time_rate", lang): t("league.head.on_time", lang=lang),
+            label("open_overdue", lang): t("league.head.overdue", lang=lang)}
+
+
+def phone_columns(lang: str) -> list[str]:
+    """The display columns of PHONE_ORDER (for ``column_order``)."""
+    return [t("league.col.tier", lang=lang) if name == "tier" else label(name, lang) for name in PHONE_ORDER]
+
+
+def short_sentence(sentence: str, table: pd.DataFrame) -> str:
+    """The headline with each unit it names by its short name, as the cards and lists below name
+    it ("Terlambat terbanyak: DSDABMBK, 81 aduan." instead of a three-line official name)."""
+    if "short" not in table:
+        return sentence
+    for full, short in zip(table["group"], table["short"]):
+        if isinstance(full, str) and isinstance(short, str) and short and full in sentence:
+            sentence = sentence.replace(full, short)
+    return sentence
+
+
+def compact_rows(table: pd.DataFrame, n: int = COMPACT_N) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(worst first, best first): the ``n`` lowest and highest ranked rows of a league table,
+    never one unit in both (a short league is split in two halves)."""
+    ranked = table[table["ranked"]].sort_values("rank", kind="stable")
+    best, worst = best_and_worst(ranked, n)
+    return worst.reset_index(drop=True), best.reset_index(drop=True)
+
+
+def compact_label(row: pd.Series, lang: str, short_names: dict[str, str] | None = None) -> str:
+    """``18. DSDABMBK · 72,9% · 29 terlambat · kelas B``: rank, short name, on-time rate, the
+    late stages behind it (ended late or still open past the deadline, among the stages due in
+    the period: the rate's own count, not Ringkasan's "Lewat batas" now), tier."""
+    name = row.get("short")
+    if is_missing(name):
+        name = (short_names or {}).get(str(row.get("group_code")), row.get("group"))
+    return t("league.compact.row", lang=lang, rank=fmt_int(row["rank"], lang=lang), unit=name,
+             rate=metric_text("on_time_rate", row["on_time_rate"], lang),
+             late=fmt_int(int(row["late"]) + int(row["open_overdue"]), lang=lang), tier=MISSING if is_missing(row["tier"]) else row["tier"])
 
 
 def unit_code_for(row: pd.Series, by: str, camat_of_kecamatan: dict[str, str]) -> str | None:

@@ -25,14 +25,15 @@ import pandas as pd
 import streamlit as st
 
 from analytics.rules.periods import DEFAULT_PRESET, PRESETS, Period, resolve_period
-from analytics.rules.policy import DEFAULT_POLICY, SlaPolicy, list_policies, load_policy
+from analytics.rules.policy import CHAIN_STAGES, DEFAULT_POLICY, END_TO_END, SlaPolicy, list_policies, load_policy
 from ui import fmt
-from ui.i18n import DEFAULT_LANG, LANG_KEY, LANGS, option_labels, t
+from ui.i18n import DEFAULT_LANG, LANG_KEY, LANGS, MESSAGES, current_lang, option_labels, t
 
 # URL parameter names = widget keys. Changing one breaks links people have saved.
 PERIOD_KEY, FROM_KEY, TO_KEY = "periode", "dari", "sampai"
 UNIT_KEY = "unit"
 POLICY_KEY = "kebijakan"
+SETTINGS_KEY = "pengaturan"  # the settings button of filter_row (not in the URL)
 
 ALL_UNITS = "semua"
 # How far back a custom range may start: older than the store's data is pointless and a date
@@ -92,16 +93,21 @@ def language_switch() -> str:
     )
 
 
-def period_picker(today: date, *, lang: str | None = None) -> Period:
-    """Segmented control: minggu ini / bulan ini / 30 hari / pilih tanggal (+ two date inputs).
+def _period_option(lang: str | None, compact: bool, code: str) -> str:
+    if compact and code == "custom":  # an icon: the four buttons and the settings button share a 390 px row
+        return ":material/date_range:"
+    return t(f"widget.period.{code}", lang=lang)
 
-    URL: ``?periode=bulan``; a custom range ``?periode=custom&dari=2025-06-01&sampai=2025-06-30``.
-    ``today`` is the reference day (use ``ctx.today``: the data's latest day, not the clock).
-    """
-    code = coded(
+
+def _period_buttons(lang: str | None, *, compact: bool = False) -> str:
+    return coded(
         st.segmented_control, t("widget.period", lang=lang), PRESETS, key=PERIOD_KEY, default=DEFAULT_PRESET,
-        format_func=option_labels("widget.period.", lang), required=True, label_visibility="collapsed",
+        format_func=functools.partial(_period_option, lang, compact), required=True, label_visibility="collapsed",
     )
+
+
+def _period_from(code: str, today: date, lang: str | None) -> Period:
+    """The period of ``code``; for "custom" two date inputs (``?dari=&sampai=``) are drawn here."""
     start = end = None
     if code == "custom":
         lo = date(today.year - CUSTOM_YEARS_BACK, 1, 1)
@@ -114,9 +120,42 @@ def period_picker(today: date, *, lang: str | None = None) -> Period:
             t("widget.period.to", lang=lang), value=today, min_value=lo, max_value=today,
             format="DD/MM/YYYY", key=TO_KEY, bind="query-params", persist_state="session",
         )
-    period = resolve_period(code, today, start, end)
+    return resolve_period(code, today, start, end)
+
+
+def period_picker(today: date, *, lang: str | None = None) -> Period:
+    """Segmented control: minggu ini / bulan ini / 30 hari / pilih tanggal (+ two date inputs).
+
+    URL: ``?periode=bulan``; a custom range ``?periode=custom&dari=2025-06-01&sampai=2025-06-30``.
+    ``today`` is the reference day (use ``ctx.today``: the data's latest day, not the clock).
+    """
+    period = _period_from(_period_buttons(lang), today, lang)
     st.caption(period_label(period, lang or "id"))
     return period
+
+
+def filter_row(
+    today: date, *, lang: str | None = None, settings: Callable[[], object] | None = None,
+) -> tuple[Period, SlaPolicy, object]:
+    """A page's controls in one phone row: the period buttons (the custom range as a calendar
+    icon) and a settings button (:material/tune:) that opens the SLA policy and ``settings()``,
+    the page's own rarer controls, drawn inside it. Under the row one caption line names the
+    dates and the policy (its full label in the tooltip).
+
+    Returns (period, policy, whatever ``settings()`` returned). URL keys as period_picker and
+    policy_selector.
+    """
+    with st.container(horizontal=True, vertical_alignment="center", gap="xsmall"):
+        code = _period_buttons(lang, compact=True)
+        box = st.popover("", icon=":material/tune:", help=t("widget.settings", lang=lang), key=SETTINGS_KEY,
+                         type="tertiary")
+    with box:
+        policy = policy_selector(lang=lang)
+        extra = settings() if settings else None
+    period = _period_from(code, today, lang)
+    st.caption(t("widget.period_policy", lang=lang, period=period_label(period, lang or "id"),
+                 policy=policy_name(policy)), help=fmt.md_escape(policy_label(policy, lang)))
+    return period, policy, extra
 
 
 def unit_selector(
@@ -143,16 +182,51 @@ def _unit_label(names: dict[str, str], lang: str | None, code: str) -> str:
     return t("widget.unit.all", lang=lang) if code == ALL_UNITS else names.get(code, code)
 
 
-def _policy_label(name: str) -> str:
+def policy_name(policy: SlaPolicy) -> str:
+    """The policy's name as people say it: its label before the limits ("SP4N-LAPOR!")."""
+    return policy.label.split(" (", 1)[0].strip() or policy.name
+
+
+def policy_label(policy: SlaPolicy, lang: str | None = None) -> str:
+    """The policy's label in the page language. Indonesian: the label its file gives. English:
+    the translation in ui/messages/policy.py (``policy.label.<name>``), or for a policy file
+    without one, its name and its limits in words ("verification 3 working days, ...")."""
+    lang = lang if lang in LANGS else current_lang()
+    if lang == DEFAULT_LANG:
+        return policy.label
+    return MESSAGES[lang].get(f"policy.label.{policy.name}") or _label_from_limits(policy, lang)
+
+
+def _label_from_limits(policy: SlaPolicy, lang: str) -> str:
+    parts = []
+    for stage in policy.stages:
+        if stage.stage not in CHAIN_STAGES:
+            continue
+        name = t(f"policy.stage.{stage.stage}", lang=lang)
+        days = sorted({lim.days for _, lim in stage.by_classification if lim.days is not None}
+                      | ({stage.default.days} if stage.default and stage.default.days is not None else set()))
+        if stage.by_classification and days:
+            parts.append(t("policy.limit.classified", lang=lang, stage=name, days="/".join(map(str, days))))
+        elif stage.default is not None:
+            parts.append(f"{name} {fmt.fmt_limit(stage.default.days, stage.default.hours, lang=lang)}")
+    respons = policy.stage(END_TO_END)
+    if not parts and respons is not None and respons.default is not None:
+        parts.append(t("policy.limit.respons", lang=lang,
+                       limit=fmt.fmt_limit(respons.default.days, respons.default.hours, lang=lang)))
+    return f"{policy_name(policy)} ({', '.join(parts)})" if parts else policy_name(policy)
+
+
+def _policy_label(lang: str | None, name: str) -> str:
     try:
-        return load_policy(name).label
+        return policy_label(load_policy(name), lang)
     except ValueError:
         return name
 
 
 def policy_selector(*, lang: str | None = None) -> SlaPolicy:
     """Selectbox of the SLA policies in data/sla (default "sp4n-lapor"); returns the loaded policy,
-    the one shape a policy has from here down (loaded once per file version, cached).
+    the one shape a policy has from here down (loaded once per file version, cached). The options
+    read in the page language (policy_label).
 
     URL: ``?kebijakan=permenpan-62-2018`` (the policy's name).
     """
@@ -160,7 +234,7 @@ def policy_selector(*, lang: str | None = None) -> SlaPolicy:
     default = DEFAULT_POLICY if DEFAULT_POLICY in names else (names[0] if names else DEFAULT_POLICY)
     name = coded(
         st.selectbox, t("widget.policy", lang=lang), names, key=POLICY_KEY, default=default,
-        format_func=_policy_label,
+        format_func=functools.partial(_policy_label, lang),
         filter_mode=None,  # a handful of options: no search box, so no phone keyboard pops up
     )
     return load_policy(name)

@@ -27,7 +27,7 @@ def test_page_smoke(app_url, open_page, size, file, url, title_key, icon):
     page.goto(f"{app_url}/{url}")
     wait_for_app(page)
     expect(page.locator("h1").first).to_contain_text(t(title_key, lang="id"), timeout=30_000)
-    expect(page.get_by_text("Data demo: aduan sintetis Kab. Bekasi")).to_be_visible()
+    expect(page.get_by_text("aduan sintetis, bukan kinerja nyata")).to_be_visible()  # the one-line demo banner
     assert page.get_by_test_id("stException").count() == 0
     assert page.get_by_text("Page not found").count() == 0  # Streamlit's modal for unknown URLs
     assert not page.js_errors, page.js_errors

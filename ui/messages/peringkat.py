@@ -30,9 +30,26 @@ MESSAGES = {
             "menyebar lebih lebar."
         ),
         "peringkat.funnel_empty": "Belum ada tahap terukur untuk digambar.",
+        "peringkat.funnel_show": "Tampilkan plot corong",
         "peringkat.download": "Unduh",
         "league.col.name": "Unit",
         "league.col.tier": "Kelas",
+        "league.compact.row": "{rank}. {unit} · {rate} · {late} terlambat · kelas {tier}",
+        "league.head.on_time": "Tepat",
+        "league.head.overdue": "Lewat",
+        "peringkat.compact": "Terburuk dan terbaik",
+        "peringkat.compact.worst": "Terburuk",
+        "peringkat.compact.best": "Terbaik",
+        "peringkat.compact.legend": (
+            "Peringkat. Unit · tepat waktu · terlambat (tahap jatuh tempo periode ini yang selesai atau masih terbuka "
+            "melewati batas) · kelas. Ketuk unit untuk membukanya; semua unit ada di "
+            "tabel di bawah."
+        ),
+        "peringkat.compact.legend_area": (
+            "Peringkat. Kecamatan · tepat waktu · terlambat · kelas. Ketuk untuk membuka halaman camatnya; semua "
+            "kecamatan ada di tabel di bawah."
+        ),
+        "peringkat.compact.none": "Belum ada unit yang diperingkat pada periode ini; tabel di bawah menunjukkan sebabnya.",
         "league.funnel.limit": "Batas {level}",
         "league.funnel.units": "Unit",
         "download.csv": "Unduh CSV",
@@ -80,9 +97,26 @@ MESSAGES = {
             "naturally spread wider."
         ),
         "peringkat.funnel_empty": "No decided stages to plot yet.",
+        "peringkat.funnel_show": "Show the funnel plot",
         "peringkat.download": "Download",
         "league.col.name": "Unit",
         "league.col.tier": "Tier",
+        "league.compact.row": "{rank}. {unit} · {rate} · {late} late · tier {tier}",
+        "league.head.on_time": "On time",
+        "league.head.overdue": "Overdue",
+        "peringkat.compact": "Worst and best",
+        "peringkat.compact.worst": "Worst",
+        "peringkat.compact.best": "Best",
+        "peringkat.compact.legend": (
+            "Rank. Unit · on-time rate · late (stages due in the period that ended, or are still open, past their "
+            "deadline) · tier. Tap a unit to open it; every unit is in the table "
+            "below."
+        ),
+        "peringkat.compact.legend_area": (
+            "Rank. Kecamatan · on-time rate · open overdue · tier. Tap to open its camat's page; every kecamatan "
+            "is in the table below."
+        ),
+        "peringkat.compact.none": "No unit is ranked in this period yet; the table below says why.",
         "league.funnel.limit": "{level} limit",
         "league.funnel.units": "Units",
         "download.csv": "Download CSV",

@@ -10,7 +10,7 @@ MESSAGES = {
         "unit.rank.label": "{label} (dari {n})",
         "unit.rank.unranked": "belum diperingkat",
         "unit.rank.help": "Unit dengan aduan terlalu sedikit tidak diberi peringkat.",
-        "unit.tier": "Tier",
+        "unit.tier": "Kelas",
         "unit.col.metric": "Ukuran",
         "unit.col.unit": "Unit ini",
         "unit.col.regency": "Kabupaten",
