@@ -1,4 +1,4 @@
-"""``python -m benchmarks --rows 1000000 [--xlsx-rows 100000] [--out DIR] [--skip-browser] [--load-sessions 20]``.
+"""``python -m benchmarks --rows 1000000 [--xlsx-rows 100000] [--out DIR] [--skip-browser] [--load-sessions 20] [--phone-runs 1]``.
 
 docs/performance.md explains what each step measures; the exit code is 1 when the three methods
 disagree or a step failed (a missed target is reported, not an error).
@@ -32,9 +32,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "It needs no browser, so --skip-browser does not leave it out")
     p.add_argument("--load-seconds", type=float, default=120.0,
                    help="how long the sessions keep opening the page (default 120)")
+    p.add_argument("--phone-runs", type=int, default=1,
+                   help="first visits per page and network in the phone step (default 1; 0 leaves the step out). "
+                        "It needs Chromium, so --skip-browser leaves it out too")
     p.add_argument("--drop-data", action="store_true", help="delete the generated files and stores afterwards")
     args = p.parse_args(argv)
     counts = (args.xlsx_rows, args.warm_runs, args.naive_warm_runs, args.browser_runs)
+    if not 0 <= args.phone_runs <= 10:
+        p.error("--phone-runs must be 0..10")
     if args.rows < 1000 or min(counts) < 1:
         p.error("--rows must be at least 1000, and --xlsx-rows and the run counts at least 1")
     if not 0 <= args.load_sessions <= MAX_SESSIONS or not 0 < args.load_seconds <= 3600:

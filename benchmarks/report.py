@@ -218,6 +218,7 @@ def markdown(doc: dict) -> str:
         *(_load_note(doc) if any(r["key"] == "load" for r in doc["rows"]) else []),
         "## Targets", "", "| target | result | status |", "|---|---|---|",
         *(f"| {t['target']} | {t['result']} | {t['status']} |" for t in doc["targets"]), "",
+        *(_phone_section(doc) if doc.get("phone") else []),
         "## Do the three methods agree?", "",
     ]
     if doc["agreement_ok"]:
@@ -227,6 +228,12 @@ def markdown(doc: dict) -> str:
     else:
         lines += ["**No.**", ""] + [f"- {d}" for ds in doc["agreement"].values() for d in ds]
     return "\n".join(lines) + "\n"
+
+
+def _phone_section(doc: dict) -> list[str]:
+    from benchmarks import phone  # stdlib only; the browser is imported where it is used
+
+    return phone.markdown(doc["phone"])
 
 
 def _load_note(doc: dict) -> list[str]:

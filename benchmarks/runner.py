@@ -42,6 +42,7 @@ def _plan(args, out: Path) -> dict:
         "seed": args.seed, "months": args.months, "end": args.end, "warm_runs": args.warm_runs,
         "naive_warm_runs": args.naive_warm_runs, "browser_runs": args.browser_runs, "tz": TZ,
         "load_sessions": args.load_sessions, "load_seconds": args.load_seconds,
+        "phone_runs": getattr(args, "phone_runs", 1),
     }
 
 
@@ -126,6 +127,40 @@ def _load(out: Path, plan: dict, results: dict) -> None:
     print(f"  {'load_server':<28} ok     peak {peak or 0:7.0f} MiB", flush=True)
 
 
+def _phone(out: Path, plan: dict) -> dict[str, dict]:
+    """The phone step (benchmarks/phone.py) once per way of serving, each against a server of its
+    own on the benchmark store: plain ``streamlit run app.py``, then deploy/serve.sh (Caddy). The
+    two never run at once (the store admits one server)."""
+    from benchmarks.browser import start_server, stop_server
+    from benchmarks.phone import caddy_path, start_production, stop_production
+
+    modes: dict[str, dict] = {}
+    for mode in ("plain", "production"):
+        if mode == "production" and not caddy_path():
+            modes[mode] = {"ok": False, "skipped": "skipped: caddy not installed (sudo apt-get install -y caddy)"}
+            print(f"  phone_{mode:<22} skipped (caddy not installed)", flush=True)
+            continue
+        print(f"  starting the dashboard for the phone, {mode}", flush=True)
+        log = out / "logs" / f"phone-{mode}-server.log"
+        try:
+            if mode == "plain":
+                proc, url, startup = start_server(ROOT, Path(plan["store"]), log)
+            else:
+                proc, url, startup = start_production(ROOT, Path(plan["store"]), log, out / "logs" / "serve-state")
+        except RuntimeError as exc:
+            modes[mode] = {"key": f"phone_{mode}", "ok": False, "error": str(exc)}
+            continue
+        try:
+            modes[mode] = run_step(out, f"phone_{mode}", "phone", f"{mode} {url}")
+        finally:
+            if mode == "plain":
+                stop_server(proc)
+            else:
+                stop_production(proc)
+        modes[mode]["startup_s"] = startup
+    return modes
+
+
 def run(args) -> int:
     out = Path(args.out).resolve()
     for sub in ("steps", "logs", "data"):
@@ -158,6 +193,11 @@ def run(args) -> int:
         _browser(out, plan, results)
     if args.load_sessions:
         _load(out, plan, results)
+    phone: dict[str, dict] = {}
+    if not args.skip_browser and plan["phone_runs"]:
+        phone_load = os.getloadavg()
+        phone = _phone(out, plan)
+        phone_load_after = os.getloadavg()
 
     agreement = {}
     for kind in ("opd", "camat"):
@@ -172,6 +212,11 @@ def run(args) -> int:
             "parent_rss_mb": parent_mb, "machine": report.machine(), "browser_skipped": args.skip_browser,
             "load_skipped": not args.load_sessions}
     doc = report.build(results, agreement, meta)
+    if phone:
+        from benchmarks import phone as phone_report
+
+        doc["phone"] = phone_report.build(phone, {"runs": plan["phone_runs"], "caddy": phone_report.caddy_version(),
+                                                  "loadavg_before": phone_load, "loadavg_after": phone_load_after})
     _write(out / "results.json", doc)
     (out / "results.md").write_text(report.markdown(doc), encoding="utf-8")
     print()
@@ -179,6 +224,7 @@ def run(args) -> int:
     if args.drop_data:
         shutil.rmtree(out / "data", ignore_errors=True)
     failed = [k for k, r in results.items() if not r.get("ok")]
+    failed += [f"phone_{m}" for m, r in phone.items() if not r.get("ok") and not r.get("skipped")]
     disagree = [line for lines in agreement.values() for line in lines]
     if failed:
         print(f"FAILED steps: {', '.join(failed)} (logs in {out / 'logs'})", file=sys.stderr)

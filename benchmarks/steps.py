@@ -238,6 +238,16 @@ def load(plan: dict, url: str) -> dict:
     return {"cold_s": s["first_wave_median_s"], "warm_s": warm, "warm_stat": "median", "rows": None, "info": s}
 
 
+def phone(plan: dict, arg: str) -> dict:
+    """First visits at 390x844 on emulated 4G and Fast 3G through one way of serving ("MODE URL";
+    the parent started that server): benchmarks/phone.py."""
+    from benchmarks.phone import cells, measure_all
+
+    mode, url = arg.split(" ", 1)
+    r = measure_all(url, plan["phone_runs"])
+    return {"cold_s": None, "warm_s": [], "rows": None, "mode": mode, "url": url, "cells": cells(r["loads"]), **r}
+
+
 STEPS = {"generate": generate, "import_csv": import_csv, "import_xlsx": import_xlsx, "league": league,
          "breaches": breaches, "page": page, "naive": naive, "floor": floor,
-         "browser": browser, "load": load}
+         "browser": browser, "load": load, "phone": phone}
