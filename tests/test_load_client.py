@@ -93,7 +93,8 @@ def test_three_sessions_finish_ringkasan_without_errors(small_store, tmp_path):
     assert all(x.ok and x.error is None for x in loads), [x.error for x in loads] + [log[-2000:]]
     # It was Ringkasan that finished: four KPI cards, unit links, the charts.
     assert all(x.elements.get("metric", 0) >= 4 and x.elements.get("page_link", 0) >= 2 for x in loads), loads[0]
-    assert all(x.elements.get("plotly_chart", 0) >= 1 for x in loads)
+    # Ringkasan's charts are server-drawn SVG images now (no plotly on the first screen).
+    assert all(x.elements.get("imgs", 0) >= 1 for x in loads), loads[0]
     summary = load.summarise(loads, 3, 2.0, 2.0)
     assert summary["errors"] == 0 and summary["ok"] == len(loads) and summary["median_s"] > 0
     assert missing and not any(x.ok for x in missing)  # the client does see a failed load
