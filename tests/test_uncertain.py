@@ -108,7 +108,9 @@ def test_times_estimated_before_version_4_get_a_valid_lower_bound(tmp_path):
     con = store.connect(path)
     _import_all(con, tmp_path)
     # As a store written before the bound was kept: drop it and the migration's record.
-    for col in ("verified_after", "dispatched_after", "first_response_after", "resolved_after"):
+    from analytics.rules.model import ESTIMATED_AFTER
+
+    for col in ESTIMATED_AFTER.values():  # fixed column names of the model, not input
         con.execute(f"ALTER TABLE complaints DROP COLUMN {col}")
     con.execute("DELETE FROM schema_migrations WHERE version = 4")
     con.close()

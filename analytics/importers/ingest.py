@@ -30,6 +30,7 @@ from analytics import store
 from analytics.importers.detect import read_export
 from analytics.importers.errors import RefusedFile
 from analytics.importers.parsed import ParsedFile
+from analytics.importers.statuses import status_key
 from analytics.importers.validate import EARLIEST_TIME, FUTURE_SLACK, check_rows, reached_stages, reason_counts
 from analytics.rules.model import CANONICAL_COLUMNS, ESTIMATED_AFTER, ESTIMATED_FLAGS, STATUSES
 from analytics.rules.names import match_desa, match_kecamatan, match_units
@@ -159,7 +160,7 @@ def match_names(frame: pd.DataFrame, region_slug: str | None, parsed: ParsedFile
         f["unit_kind"] = f["unit_kind"].where(f["unit"].isna(), parsed.default_unit_kind or "tidak_dikenal")
         unknown = ({}, {}, {})
     if parsed.unit_aliases:
-        key = f["unit_raw"].map(lambda s: " ".join(str(s).split()).lower(), na_action="ignore")
+        key = f["unit_raw"].map(status_key, na_action="ignore")  # the key mapping.py made them with
         aliased = key.map(parsed.unit_aliases)
         f["unit"] = aliased.where(aliased.notna() & f["unit_code"].isna(), f["unit"])
     f["unit_kind"] = f["unit_kind"].where(f["unit"].notna() | f["unit_kind"].notna(), pd.NA)
@@ -170,7 +171,7 @@ def _aliased(raw: pd.Series, aliases: dict[str, str]) -> pd.Series:
     """``raw`` with each value that has an alias (compared lower-cased, single spaces) replaced."""
     if not aliases:
         return raw
-    hit = raw.map(lambda s: " ".join(str(s).split()).lower(), na_action="ignore").map(aliases)
+    hit = raw.map(status_key, na_action="ignore").map(aliases)
     return hit.where(hit.notna(), raw).astype(raw.dtype)
 
 

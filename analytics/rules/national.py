@@ -41,11 +41,15 @@ def timezone_of(kode: str) -> tuple[str, str]:
     return ("Asia/Pontianak" if prov in {"61", "62"} else "Asia/Jakarta"), "WIB"
 
 
+def short_name(nama: str) -> str:
+    """The name without its kind: ``Kota Administrasi Jakarta Pusat`` -> ``Jakarta Pusat``."""
+    return re.sub(r"^(Kabupaten|Kota)( Administrasi)?\s+", "", nama.strip())
+
+
 def slug_of(nama: str, jenis: str) -> str:
     """``Kabupaten Bandung Barat`` -> ``kab-bandung-barat``; ``Kota Administrasi Jakarta Pusat`` ->
     ``kota-jakarta-pusat``."""
-    short = re.sub(r"^(Kabupaten|Kota)( Administrasi)?\s+", "", nama.strip())
-    words = re.sub(r"[^a-z0-9]+", "-", short.lower()).strip("-")
+    words = re.sub(r"[^a-z0-9]+", "-", short_name(nama).lower()).strip("-")
     return f"{_PREFIX[jenis]}-{words}"
 
 
@@ -64,7 +68,7 @@ def _names() -> dict[str, str]:
     """normalise_name(any way of writing a kab/kota) -> slug."""
     out: dict[str, str] = {}
     for row in kabkota().itertuples():
-        short = re.sub(r"^(Kabupaten|Kota)( Administrasi)?\s+", "", row.nama)
+        short = short_name(row.nama)
         kinds = ("KABUPATEN", "KAB", "KAB.") if row.jenis == "Kabupaten" else ("KOTA", "KOTA ADMINISTRASI", "KOTA ADM")
         for kind in kinds:
             out[normalise_name(f"{kind} {short}")] = row.slug
@@ -158,7 +162,7 @@ def opd_units(region_name: str) -> tuple[pd.DataFrame, dict[str, str]]:
     code DINKES) and their aliases (normalised alias -> code)."""
     t = opd_vocabulary()
     # The government itself ("Pemerintah Kota Bekasi", SP4N-LAPOR!'s agency for what it keeps).
-    short = re.sub(r"^(Kabupaten|Kota)( Administrasi)?\s+", "", region_name)
+    short = short_name(region_name)
     own = pd.DataFrame({"code": ["PEMDA"], "name": [f"Pemerintah {region_name}"],
                         "short_name": [("Pemkot " if region_name.startswith("Kota") else "Pemkab ") + short],
                         "kind": ["lainnya"], "aliases": [""]})

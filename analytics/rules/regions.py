@@ -151,7 +151,7 @@ def _national_region(slug: str) -> Region:
     per kecamatan ("Kecamatan X", code KEC-<kode digits>)."""
     row = national.kabkota().set_index("slug").loc[slug]
     kecamatan, desa = national.tables(row["kode"])
-    short = re.sub(r"^(Kabupaten|Kota)( Administrasi)?\s+", "", row["nama"])
+    short = national.short_name(row["nama"])
     units = pd.DataFrame({
         "code": ["KEC-" + k.replace(".", "") for k in kecamatan["kode"]],
         "name": ["Kecamatan " + n for n in kecamatan["nama"]],
