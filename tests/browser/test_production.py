@@ -181,12 +181,27 @@ def test_https_with_serve_sh_certificate_health_and_headers(production):
 def test_the_benchmark_measures_the_phone_through_the_proxy(production, browser):
     """benchmarks/phone.py's predicates match what the pages draw, through the production setup."""
     url, _ = production
-    ringkasan = phone.measure_load(browser, url, "ringkasan", phone.NETWORKS["4g"], timeout_ms=60_000)
+    stalls: list[str] = []  # Chromium's throttling stalls an HTTP/2 visit now and then: visited again
+    ringkasan = phone.measure_retrying(browser, url, "ringkasan", phone.NETWORKS["4g"], 30_000, stalls)
     peta = phone.measure_load(browser, url, "peta", None, timeout_ms=60_000)
     for load in (ringkasan, peta):
         assert 0 < load["seconds"] < 60 and load["bytes"] > 100_000, load
         assert load["protocols"] == ["h2"] and load["code_encodings"]["zstd"] > 20, load
         assert load["ws_bytes"] > 0 and load["http_bytes"] + load["ws_bytes"] == load["bytes"]
+        assert load["font_wait_s"] >= 0
+    # The predicates can fail: no answers within 0,3 s is a stall, visited again once, then an error.
+    stalls.clear()
+    with pytest.raises(phone.Stalled, match="requests pending"):
+        phone.measure_retrying(browser, url, "ringkasan", None, 300, stalls)
+    assert len(stalls) == 2
+    ctx = browser.new_context(**SIZES["phone"], ignore_https_errors=True)
+    try:  # Analisis has no headline and no KPI cards
+        page = ctx.new_page()
+        page.goto(url + "/analisis")
+        wait_for_app(page)
+        assert page.evaluate(phone.ANSWERS["ringkasan"]) is False
+    finally:
+        ctx.close()
 
 
 def test_serve_sh_says_how_to_install_caddy_when_it_is_missing(tmp_path):
