@@ -132,6 +132,8 @@ con.close()
 
 
 def test_cli_import_while_another_process_holds_the_store(tmp_path):
+    """A holder that is not a serving dashboard (another command): the import waits ``--wait``
+    seconds, says it waits, and exits 3 with a message if the store stays held; it succeeds on retry."""
     db_file = tmp_path / "held.duckdb"
     con = store.connect(db_file)
     import_file(con, template_csv(tmp_path / "seed.csv", _rows("S", 20)), region="kab-bekasi")
@@ -142,8 +144,9 @@ def test_cli_import_while_another_process_holds_the_store(tmp_path):
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "holding"
-        locked = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        locked = subprocess.run([*cmd, "--wait", "2"], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert locked.returncode == 3, locked
+        assert "menunggu" in locked.stderr and "waiting" in locked.stderr
         assert "in use by another process" in locked.stderr and "Traceback" not in locked.stderr
     finally:
         holder.communicate("done\n", timeout=30)  # our own child: it closes the store and exits
@@ -152,5 +155,33 @@ def test_cli_import_while_another_process_holds_the_store(tmp_path):
     con = store.connect(db_file)
     try:
         assert store.complaint_count(con) == 50  # nothing lost, nothing doubled
+    finally:
+        con.close()
+
+
+def test_cli_import_waits_for_a_holder_that_lets_go(tmp_path):
+    """Two commands at once (cron and a person): the second waits and then imports by itself."""
+    db_file = tmp_path / "held.duckdb"
+    con = store.connect(db_file)
+    import_file(con, template_csv(tmp_path / "seed.csv", _rows("S", 20)), region="kab-bekasi")
+    con.close()
+    new = template_csv(tmp_path / "new.csv", _rows("N", 30))
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_file)], cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        waiting = subprocess.Popen([sys.executable, "-m", "analytics", "import", str(new), "--db", str(db_file),
+                                    "--wait", "60"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        time.sleep(3)
+        assert waiting.poll() is None, waiting.communicate()
+    finally:
+        holder.communicate("done\n", timeout=30)
+    out, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err
+    assert "menunggu" in err, err
+    con = store.connect(db_file)
+    try:
+        assert store.complaint_count(con) == 50
     finally:
         con.close()

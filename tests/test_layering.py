@@ -22,7 +22,8 @@ LEVELS: dict[str, int] = {
     "importers": 2, "metrics": 2,
     "screens": 3, "demo": 3,
     "review": 4,
-    "cli": 5, "__main__": 6,
+    "live": 5,
+    "cli": 6, "__main__": 7,
 }
 # What a page may take from analytics besides analytics.screens: definitions and places, not
 # numbers about complaints (metric labels, region geometry, the import error type, the Data

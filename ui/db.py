@@ -1,10 +1,12 @@
 """The dashboard's DuckDB handle, cached queries, and imports through the app's connection.
 
-One read-write connection per server process (``st.cache_resource``); each script run takes its
-own ``cursor()`` because DuckDB 2.0 refuses a connection that is busy in another thread
-(docs: ecosystem notes §2.2, §5.1). The app process is the only writer while it runs: DuckDB
-locks the file, so ``python -m analytics import`` must run while the dashboard is stopped, and
-uploads on the Data page go through ``import_upload`` here.
+One read-write connection per server process, held by ``analytics.live.owner`` (app.py opens it
+at start-up; ``st.cache_resource`` hands it to the pages); each script run takes its own
+``cursor()`` because DuckDB 2.0 refuses a connection that is busy in another thread (docs:
+ecosystem notes §2.2, §5.1). DuckDB lets one process write the file, and while the dashboard
+serves it is this one: ``python -m analytics import`` (cron, the inbox watcher) hands its command
+to this process, which runs it on its own connection, one write at a time together with the Data
+page's uploads (``import_upload`` here). docs/operations.md.
 
 Cached reads are keyed on a *data version* (``analytics.store.status.data_version``) read once per
 run, so every cached result goes stale after an import without a TTL race. Within one run the
@@ -29,8 +31,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import duckdb
 import streamlit as st
 
-from analytics import config, store
+from analytics import config
 from analytics.importers.ingest import Actor, ImportReport, import_file
+from analytics.live import owner
 
 if TYPE_CHECKING:
     from analytics.security.access import Viewer
@@ -56,12 +59,14 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
         pass
 
 
-@st.cache_resource(show_spinner=False, on_release=_close)
+@st.cache_resource(show_spinner=False, on_release=owner.release_connection)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     # Keyed on the path so a changed $PANTAU_DB (tests) opens the right file. A failure
-    # (StoreLocked) is not cached: the next run tries again.
-    log.info("opening store %s", path)
-    return store.connect(path)
+    # (StoreLocked: a CLI import started before the dashboard still holds the file) is not
+    # cached: the next run tries again. Clearing the cache releases the store (tests do).
+    from analytics.cli.main import dispatch  # the commands other processes hand to this server
+
+    return owner.serve(path, run=dispatch).connection
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -135,11 +140,10 @@ def write(fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         return fn(w, *args, **kwargs)
 
 
-@st.cache_resource(show_spinner=False)
 def _import_lock() -> threading.Lock:
-    # One import at a time per process: two sessions uploading at once would otherwise race
-    # for the batch sequence inside their transactions.
-    return threading.Lock()
+    # One import at a time per process: two sessions uploading at once, or an upload and an import
+    # handed over by the CLI, would otherwise race for the batch sequence inside their transactions.
+    return owner.write_lock
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)

@@ -13,12 +13,13 @@ from analytics.security.cells import safe_frame
 from analytics.store import schema
 
 
-def cli_actor() -> str:
-    """``cli:<os user>``: the CLI runs on the server, as whoever is logged in there."""
+def cli_actor(via: str = "cli") -> str:
+    """``cli:<os user>`` (``inbox:<os user>`` for the inbox watcher): the CLI runs on the server,
+    as whoever is logged in there."""
     try:
-        return "cli:" + getpass.getuser()
+        return f"{via}:" + getpass.getuser()
     except Exception:  # no user name in a bare container
-        return "cli:unknown"
+        return f"{via}:unknown"
 
 
 def add_commands(sub, add_db) -> None:

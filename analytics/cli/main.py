@@ -1,7 +1,10 @@
 """Command line: import exports, build the demo regency (league and breaches live in league.py).
 
 Exit status: 0 on success (also when rows were quarantined), 2 when a file was refused or the
-arguments are wrong, 3 when the database is locked by another process.
+arguments are wrong, 3 when the database stayed locked by another process for ``--wait`` seconds.
+
+A store held by a serving dashboard is not "locked" for these commands: they are handed to the
+server, which runs them on its own connection (analytics/live/owner.py) and sends back the output.
 """
 
 from __future__ import annotations
@@ -9,15 +12,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from analytics import config, store
 
 EXIT_OK, EXIT_REFUSED, EXIT_LOCKED = 0, 2, 3
+DEFAULT_WAIT_S = 120.0  # another command's import is minutes at most; cron should not give up sooner
+COMMANDS = frozenset({"import", "demo", "regions", "league", "breaches", "summary", "review", "commit", "audit",
+                      "backup", "restore", "watch"})
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help=f"database file (default: ${config.DB_ENV_VAR} or data/pantau.duckdb)")
+    p.add_argument("--wait", type=float, default=DEFAULT_WAIT_S, metavar="SECONDS",
+                   help="how long to wait while another command holds the store (default 120; a serving "
+                        "dashboard does not make it wait: the command runs through the server)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--snapshot", help="when the export was taken (ISO 8601); default: from the file, else now")
     p.add_argument("--lang", choices=["id", "en"], default="id", help="report language")
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
+    p.add_argument("--via", default="cli", choices=["cli", "inbox"], help=argparse.SUPPRESS)  # the watcher's
 
     d = sub.add_parser("demo", help="generate the synthetic Kab. Bekasi regency and import it")
     _add_db(d)
@@ -90,7 +101,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     con = store.connect(config.db_path(args.db))
     status = EXIT_OK
     reports = []
-    actor = Actor(who=cli_actor(), role="cli")
+    # Run by a serving dashboard for another process: that process's user, not the server's.
+    actor = Actor(who=getattr(args, "acting_as", None) or cli_actor(args.via), role=args.via)
     try:
         for f in args.files:
             try:
@@ -146,8 +158,48 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed command here, or through the dashboard that holds its store, or after waiting
+    up to ``--wait`` seconds for another command to let the store go."""
+    from analytics.cli.audit import cli_actor
+    from analytics.live import handoff
+
+    deadline = time.monotonic() + max(0.0, getattr(args, "wait", 0.0) or 0.0)
+    said_waiting = False
+    while True:
+        try:
+            return dispatch(args)
+        except store.StoreLocked as exc:
+            locked = exc
+        if handoff.can_hand_over(args):
+            address = handoff.find_owner(config.db_path(args.db))
+            if address is not None:
+                try:
+                    reply = handoff.hand_over(address, handoff.absolute_args(args),
+                                              who=cli_actor(getattr(args, "via", "cli")))
+                except handoff.OwnerGone:
+                    pass  # it stopped meanwhile: the store is free or about to be
+                else:
+                    sys.stdout.write(reply.stdout)
+                    sys.stderr.write(reply.stderr)
+                    return reply.exit
+        if time.monotonic() >= deadline:
+            print(str(locked), file=sys.stderr)
+            return EXIT_LOCKED
+        if not said_waiting:
+            print("store sedang dipakai perintah lain; menunggu... / the store is busy with another command; "
+                  "waiting...", file=sys.stderr)
+            said_waiting = True
+        time.sleep(1.0)
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """The command itself, on whatever store ``store.connect`` gives it (the file, or the serving
+    process's connection when it runs there). Raises ``store.StoreLocked``."""
     try:
         if args.command == "import":
             return cmd_import(args)
@@ -172,9 +224,6 @@ def main(argv: list[str] | None = None) -> int:
         from analytics.cli import league
 
         return league.run(args)
-    except store.StoreLocked as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_LOCKED
     except ValueError as exc:
         # Bad option values (an unknown policy, a malformed date): say which, exit 2.
         print(f"error: {exc}", file=sys.stderr)

@@ -5,6 +5,9 @@ named reads are in ``store.reads``, what the Data page shows in ``store.status``
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -16,12 +19,45 @@ class StoreLocked(RuntimeError):
     """Another process holds the database file; the caller can retry later."""
 
 
+# The store a server process lends to a command it runs for another process (analytics.live.owner):
+# (resolved path, the server's connection). A context variable, so only the thread running that
+# command sees it.
+_lent: contextvars.ContextVar[tuple[Path, duckdb.DuckDBPyConnection] | None] = contextvars.ContextVar(
+    "pantau_lent_store", default=None)
+
+
+@contextmanager
+def lent(path: str | Path, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Within this block, on this thread, ``connect(path)`` returns a cursor of ``con`` instead of
+    opening the file: DuckDB lets one process write a file, and a serving dashboard is that process."""
+    token = _lent.set((Path(path).resolve(), con))
+    try:
+        yield
+    finally:
+        _lent.reset(token)
+
+
+def _lent_cursor(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection | None:
+    held = _lent.get()
+    if held is None or held[0] != path.resolve():
+        return None
+    cur = held[1].cursor()
+    cur.execute("SET TimeZone = 'UTC'")
+    if read_only:  # one snapshot for the whole command, as a page run reads
+        cur.execute("BEGIN TRANSACTION READ ONLY")
+    return cur
+
+
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the store (creating and migrating it unless read-only).
 
     A file held by another process raises ``StoreLocked`` with a message a person can act on.
+    Inside ``lent(path, con)`` it returns a cursor of ``con`` (closing it leaves ``con`` open).
     """
     path = Path(path)
+    cur = _lent_cursor(path, read_only)
+    if cur is not None:
+        return cur
     if read_only and not path.exists():
         raise FileNotFoundError(f"database {path} does not exist yet (import data or run the demo)")
     if not read_only:
