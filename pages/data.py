@@ -166,6 +166,14 @@ with panel(t("data.history.title"), title=True):
         if history.truncated:
             st.caption(t("data.history.truncated", n=history.limit))
 
+with panel(t("data.inbox.title"), title=True):
+    inbox = ctx.query(status.inbox_imports)
+    if inbox.empty:
+        st.caption(t("data.inbox.empty"))
+    else:
+        st.caption(t("data.inbox.intro"))
+        show_table(tables.inbox_table(inbox, ctx.tz, ctx.lang))
+
 with panel(t("data.quarantine.title"), title=True):
     quarantined = ctx.query(status.quarantine_rows)
     if quarantined.rows.empty:

@@ -56,6 +56,27 @@ def history_table(rows: pd.DataFrame, tz: str, lang: str) -> pd.DataFrame:
     )
 
 
+def inbox_table(rows: pd.DataFrame, tz: str, lang: str) -> pd.DataFrame:
+    """The inbox's latest files (status.inbox_imports rows): when, file, what became of it."""
+    c = lambda key, **kw: t(key, lang=lang, **kw)  # noqa: E731 - local shorthand
+
+    def result(row) -> str:
+        if isinstance(row.refused, str):
+            return c("data.inbox.refused", why=row.refused[:200])
+        if pd.isna(row.batch):
+            return c("data.inbox.nothing_new")
+        return c("data.inbox.imported", batch=int(row.batch), new=fmt_int(row.rows_new, lang=lang))
+
+    return pd.DataFrame(
+        {
+            f"{c('data.inbox.col.when')} ({tz_label(tz)})": [fmt_datetime(v, tz, lang=lang, zone=False)
+                                                            for v in rows["occurred_at"]],
+            c("data.col.file"): rows["file"].astype("str"),
+            c("data.inbox.col.result"): [result(r) for r in rows.itertuples()],
+        }
+    )
+
+
 def quarantine_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Quarantined rows (status.quarantine_rows, already masked) with reasons in words."""
     c = lambda key: t(key, lang=lang)  # noqa: E731

@@ -16,7 +16,7 @@ import functools
 import logging
 from collections.abc import Callable
 
-from ui.messages import access, analisis, pelanggaran, peringkat, peta, policy, ringkasan, tinjauan, unit
+from ui.messages import access, analisis, pelanggaran, peringkat, peta, policy, ringkasan, tinjauan, unit, wall
 
 log = logging.getLogger("pantau.ui")
 
@@ -40,13 +40,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav.analisis": "Analisis",
         "nav.tinjauan": "Tinjauan Mingguan",
         "nav.data": "Data",
+        "nav.dinding": "Dinding",
         # --- frame
         "page.coming_soon": "Halaman ini sedang disiapkan.",
         "page.failed": "Halaman ini gagal dimuat. Kesalahannya sudah dicatat; coba muat ulang halaman.",
         "panel.failed": "Bagian “{name}” gagal dimuat. Bagian lain tetap tampil; kesalahannya sudah dicatat.",
         "db.locked": (
-            "Basis data sedang dipakai proses lain (misalnya impor lewat baris perintah). "
-            "Coba lagi sebentar lagi."
+            "Data sedang diperbarui oleh impor yang dimulai sebelum dasbor menyala. "
+            "Halaman ini mencoba lagi sendiri dalam beberapa detik."
         ),
         "db.failed": "Basis data tidak dapat dibuka. Kesalahannya sudah dicatat di log server.",
         "frame.demo_banner": "Data demo: aduan sintetis {region}, bukan kinerja nyata.",
@@ -55,8 +56,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "frame.upload.limit": "Maks. {mb} MB per file",
         "frame.as_of": "{region} · data per {when}",
         "frame.as_of_noregion": "Data per {when}",
-        "frame.stale": "Data terakhir berumur {days} hari. Unggah ekspor terbaru di halaman Data.",
-        "frame.stale_badge": ":orange-badge[:material/history: {days} hari lalu]",
+        "frame.stale_badge": ":red-badge[:material/warning: {what}]",
+        "frame.stale.source": "Data {source} terakhir per {when}, {age}; batasnya {limit}.",
+        "frame.stale.todo": (
+            "Angka di halaman ini bisa sudah berubah. Impor ekspor terbaru di halaman Data (analis), "
+            "atau minta pengelola kanal aduan mengirimnya."
+        ),
         "firstrun.title": "Selamat datang di Pantau",
         "firstrun.what": (
             "Pantau merangkum aduan masyarakat (SP4N-LAPOR! dan kanal lain) untuk pimpinan daerah: "
@@ -145,6 +150,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "data.history.title": "Riwayat impor",
         "data.history.empty": "Belum ada impor.",
         "data.history.truncated": "Menampilkan {n} impor terbaru.",
+        "data.inbox.title": "Kotak masuk",
+        "data.inbox.intro": "File terbaru yang masuk lewat folder kotak masuk (`python -m analytics watch`).",
+        "data.inbox.empty": (
+            "Belum ada file dari kotak masuk. Ekspor yang diletakkan di folder kotak masuk diimpor sendiri; "
+            "caranya ada di docs/operations.md."
+        ),
+        "data.inbox.col.when": "Waktu",
+        "data.inbox.col.result": "Hasil",
+        "data.inbox.imported": "diimpor (#{batch}): {new} baru",
+        "data.inbox.nothing_new": "sudah pernah diimpor",
+        "data.inbox.refused": "ditolak: {why}",
         "data.quarantine.title": "Baris dikarantina",
         "data.quarantine.empty": "Tidak ada baris yang dikarantina.",
         "data.quarantine.intro": (
@@ -198,14 +214,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav.analisis": "Analysis",
         "nav.tinjauan": "Weekly review",
         "nav.data": "Data",
+        "nav.dinding": "Wall",
         "page.coming_soon": "This page is being built.",
         "page.failed": "This page failed to load. The error has been logged; try reloading the page.",
         "panel.failed": (
             "The “{name}” section failed to load. The rest of the page still works; the error has been logged."
         ),
         "db.locked": (
-            "The database is in use by another process (for example a command-line import). "
-            "Try again in a moment."
+            "The data is being updated by an import that started before the dashboard. "
+            "This page tries again by itself in a few seconds."
         ),
         "db.failed": "The database cannot be opened. The error has been logged on the server.",
         "frame.demo_banner": "Demo data: synthetic complaints for {region}, not real performance.",
@@ -214,8 +231,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "frame.upload.limit": "Up to {mb} MB per file",
         "frame.as_of": "{region} · data as of {when}",
         "frame.as_of_noregion": "Data as of {when}",
-        "frame.stale": "The latest data is {days} days old. Upload a newer export on the Data page.",
-        "frame.stale_badge": ":orange-badge[:material/history: {days} days old]",
+        "frame.stale_badge": ":red-badge[:material/warning: {what}]",
+        "frame.stale.source": "The {source} data is as of {when}, {age}; the limit is {limit}.",
+        "frame.stale.todo": (
+            "The figures on this page may have changed since. Import the latest export on the Data page "
+            "(analysts), or ask the complaint channel's operator to send it."
+        ),
         "firstrun.title": "Welcome to Pantau",
         "firstrun.what": (
             "Pantau summarises public complaints (SP4N-LAPOR! and other channels) for regional leaders: "
@@ -300,6 +321,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "data.history.title": "Import history",
         "data.history.empty": "No imports yet.",
         "data.history.truncated": "Showing the {n} newest imports.",
+        "data.inbox.title": "Inbox",
+        "data.inbox.intro": "The newest files that came in through the inbox folder (`python -m analytics watch`).",
+        "data.inbox.empty": (
+            "No files from the inbox yet. Exports put in the inbox folder import themselves; "
+            "docs/operations.md says how."
+        ),
+        "data.inbox.col.when": "When",
+        "data.inbox.col.result": "Result",
+        "data.inbox.imported": "imported (#{batch}): {new} new",
+        "data.inbox.nothing_new": "already imported",
+        "data.inbox.refused": "refused: {why}",
         "data.quarantine.title": "Quarantined rows",
         "data.quarantine.empty": "No rows are quarantined.",
         "data.quarantine.intro": (
@@ -344,6 +376,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 PAGE_CATALOGS = {
     "ringkasan": ringkasan, "unit": unit, "peringkat": peringkat, "pelanggaran": pelanggaran,
     "tinjauan": tinjauan, "peta": peta, "analisis": analisis, "access": access, "policy": policy,
+    "wall": wall,
 }
 
 

@@ -58,13 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--clear", action="store_true", help="remove the demo data from the store")
     d.add_argument("--region", help="the kab/kota to build it for (slug, code or name; default kab-bekasi)")
 
-    from analytics.cli import audit, league, regions, review, summary
+    from analytics.cli import audit, backup, league, regions, review, summary, watch
 
     regions.add_commands(sub, _add_db)
     league.add_commands(sub, _add_db)
     summary.add_commands(sub, _add_db)
     review.add_commands(sub, _add_db)
     audit.add_commands(sub, _add_db)
+    watch.add_commands(sub, _add_db)
+    backup.add_commands(sub, _add_db)
     return parser
 
 
@@ -221,6 +223,14 @@ def dispatch(args: argparse.Namespace) -> int:
             from analytics.cli import regions
 
             return regions.run(args)
+        if args.command in ("backup", "restore"):
+            from analytics.cli import backup
+
+            return backup.run(args)
+        if args.command == "watch":
+            from analytics.cli import watch
+
+            return watch.run(args)
         from analytics.cli import league
 
         return league.run(args)

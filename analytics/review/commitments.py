@@ -56,7 +56,8 @@ def resolve_unit(units: pd.DataFrame, unit: str) -> tuple[str, str]:
 def has_table(con: duckdb.DuckDBPyConnection) -> bool:
     """False on a store opened read-only before schema v2 (then there are no commitments yet)."""
     return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'commitments'").fetchall()[0][0])
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'commitments' "
+        "AND table_catalog = current_database()").fetchall()[0][0])
 
 
 def add(con: duckdb.DuckDBPyConnection, *, unit: str, text: str, due_on: date, made_week: str,

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
-ACTIONS: tuple[str, ...] = ("login", "logout", "denied", "import", "demo", "download", "reveal", "commitment")
+ACTIONS: tuple[str, ...] = ("login", "logout", "denied", "import", "demo", "download", "reveal", "commitment",
+                            "backup")
 # The Data page shows the newest rows; the full log stays in the table (and the CLI prints more).
 RECENT_LIMIT = 200
 

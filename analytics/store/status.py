@@ -88,6 +88,26 @@ def freshness(con: duckdb.DuckDBPyConnection) -> Freshness:
     )
 
 
+INBOX_LIMIT = 10  # the inbox's latest files: what the Data page shows under "Kotak masuk"
+
+
+def inbox_imports(con: duckdb.DuckDBPyConnection, limit: int = INBOX_LIMIT) -> pd.DataFrame:
+    """The newest files the inbox watcher handled (its audit rows: role ``inbox``), newest first.
+
+    Columns: occurred_at (UTC), file, batch (None when refused or already imported), rows_read,
+    rows_new, refused (the reason, None when imported).
+    """
+    return con.execute(
+        "SELECT occurred_at, json_extract_string(detail, '$.file') AS file, "
+        "TRY_CAST(json_extract_string(detail, '$.batch') AS BIGINT) AS batch, "
+        "TRY_CAST(json_extract_string(detail, '$.rows_read') AS BIGINT) AS rows_read, "
+        "TRY_CAST(json_extract_string(detail, '$.rows_new') AS BIGINT) AS rows_new, "
+        "json_extract_string(detail, '$.refused') AS refused "
+        "FROM audit_log WHERE action = 'import' AND role = 'inbox' ORDER BY id DESC LIMIT $n",
+        {"n": int(limit)},
+    ).df()
+
+
 def import_history(con: duckdb.DuckDBPyConnection, limit: int = HISTORY_LIMIT) -> Capped:
     """Imports, newest first.
 
