@@ -251,3 +251,23 @@ def test_the_data_page_shows_the_inbox(inbox, monkeypatch, tmp_path):
         assert list(inbox_rows[t("data.col.file", lang="id")]) == ["rusak.csv", "s1.csv"]
     finally:
         clear_caches()
+
+
+def test_one_watcher_per_inbox(tmp_path):
+    import fcntl
+
+    folder = tmp_path / "kotak"
+    folder.mkdir()
+    with (folder / ".pantau-watch.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _export(folder, "s1", "S1")
+        once = subprocess.run([sys.executable, "-m", "analytics", "watch", str(folder), "--db",
+                               str(tmp_path / "p.duckdb"), "--once", "--settle", "0"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+    assert once.returncode == 0 and "another watcher" in once.stderr
+    assert (folder / "s1.csv").exists()  # untouched: the other watcher has it
+    once = subprocess.run([sys.executable, "-m", "analytics", "watch", str(folder), "--db",
+                           str(tmp_path / "p.duckdb"), "--once", "--settle", "0.2", "--region", "kab-bandung"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert once.returncode == 0, once.stderr
+    assert "s1.csv: diimpor" in once.stdout and not (folder / "s1.csv").exists()

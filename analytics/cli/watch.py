@@ -9,6 +9,7 @@ it is on. docs/operations.md.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import logging
 import signal
 import sys
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from analytics import config
 from analytics.live.inbox import SETTLE_S, Inbox
+
+LOCK_NAME = ".pantau-watch.lock"
 
 
 def add_commands(sub, add_db) -> None:
@@ -42,6 +45,15 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.settle <= 3600:
         print("error: --settle must be 0..3600 seconds", file=sys.stderr)
         return 2
+    # One watcher per inbox: a cron --once still busy when the next starts, or a second service,
+    # would take the same file twice.
+    lock = (folder / LOCK_NAME).open("a")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"kotak masuk {folder.name} sudah diawasi proses lain / another watcher has this inbox",
+              file=sys.stderr)
+        return 0 if args.once else 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     inbox = Inbox(folder, config.db_path(args.db), mapping=Path(args.mapping).resolve() if args.mapping else None,
                   region=args.region, settle_s=args.settle)
