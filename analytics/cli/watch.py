@@ -29,6 +29,8 @@ def add_commands(sub, add_db) -> None:
     add_db(w)
     w.add_argument("--mapping", help="mapping file (TOML) for every file of this inbox (one inbox per source)")
     w.add_argument("--region", help="the kab/kota of files that do not name it (slug, code or name)")
+    w.add_argument("--format", choices=["sp4n-ringkas", "pantau", "mapping"], help="skip auto-detection")
+    w.add_argument("--source", help="source name for Pantau-template files (default: pantau)")
     w.add_argument("--settle", type=float, default=SETTLE_S, metavar="SECONDS",
                    help=f"a file is complete when unchanged this long (default {SETTLE_S:g})")
     w.add_argument("--once", action="store_true", help="handle what is complete now, then exit (for cron)")
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return 0 if args.once else 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     inbox = Inbox(folder, config.db_path(args.db), mapping=Path(args.mapping).resolve() if args.mapping else None,
-                  region=args.region, settle_s=args.settle)
+                  region=args.region, source=args.source, fmt=args.format, settle_s=args.settle)
     if args.once:
         inbox.ready()  # first sight of every file; complete ones are those unchanged after the settle time
         time.sleep(args.settle)

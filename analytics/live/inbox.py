@@ -84,13 +84,13 @@ def snapshot_key(path: Path) -> float:
     return path.stat().st_mtime
 
 
-def import_command(path: Path, db: Path, *, mapping: Path | None = None, region: str | None = None) -> list[str]:
+def import_command(path: Path, db: Path, *, mapping: Path | None = None, region: str | None = None,
+                   source: str | None = None, fmt: str | None = None) -> list[str]:
     cmd = [sys.executable, "-m", "analytics", "import", str(path), "--db", str(db), "--json", "--via", "inbox",
            "--wait", str(IMPORT_WAIT_S)]
-    if mapping is not None:
-        cmd += ["--mapping", str(mapping)]
-    if region:
-        cmd += ["--region", region]
+    for option, value in (("--mapping", mapping), ("--region", region), ("--source", source), ("--format", fmt)):
+        if value:
+            cmd += [option, str(value)]
     return cmd
 
 
@@ -107,6 +107,8 @@ class Inbox:
     db: Path
     mapping: Path | None = None
     region: str | None = None
+    source: str | None = None
+    fmt: str | None = None
     settle_s: float = SETTLE_S
     clock: Callable[[], float] = time.monotonic
     runner: Callable[[list[str]], tuple[int, str, str]] = run_import
@@ -148,7 +150,8 @@ class Inbox:
 
     def _handle(self, path: Path) -> Handled:
         started = time.perf_counter()
-        code, out, err = self.runner(import_command(path, self.db, mapping=self.mapping, region=self.region))
+        code, out, err = self.runner(import_command(path, self.db, mapping=self.mapping, region=self.region,
+                                                   source=self.source, fmt=self.fmt))
         seconds = time.perf_counter() - started
         seen = self._seen.get(path.name)
         if code == 0:
