@@ -21,7 +21,7 @@ LEVELS: dict[str, int] = {
     "store": 1,
     "importers": 2, "metrics": 2,
     "screens": 3, "demo": 3,
-    "review": 4,
+    "review": 4, "ledger": 4,
     "live": 5,
     "cli": 6, "__main__": 7,
 }

@@ -127,8 +127,14 @@ _HEADERS = {
     "stage": ("Tahap", "Stage"), "started_at": ("Mulai", "Started"), "deadline": ("Batas waktu", "Deadline"),
     "ended_at": ("Selesai", "Ended"), "state": ("Keadaan", "State"), "working_days_over": ("Lewat (hk)", "Over (wd)"),
     "on_time_pct": ("Tepat waktu (%)", "On time (%)"), "adjusted_on_time_pct": ("Disesuaikan (%)", "Adjusted (%)"),
-    "tier": ("Tier", "Tier"), "funnel": ("Funnel", "Funnel"), "week": ("Minggu", "Week"),
+    "tier": ("Kelas", "Tier"), "due": ("Jatuh tempo", "Due"), "funnel": ("Funnel", "Funnel"), "week": ("Minggu", "Week"),
     "open": ("Berjalan", "Open"), "completion_pct": ("Selesai (%)", "Completed (%)"),
+    # the ledger's (docs/ledger.md)
+    "counted": ("Dihitung", "Counted"), "appealed": ("Keberatan", "Appealed"), "accepted": ("Diterima", "Accepted"),
+    "final_counted": ("Dihitung akhir", "Final count"), "time_basis": ("Dasar waktu", "Time basis"),
+    "appeal": ("Keberatan", "Appeal"), "appeal_id": ("No.", "No."), "month": ("Bulan", "Month"),
+    "version": ("Versi", "Version"), "reason": ("Alasan", "Reason"), "text": ("Isi", "Text"),
+    "filed_by": ("Diajukan oleh", "Filed by"), "filed_at": ("Diajukan", "Filed"),
 }
 
 

@@ -49,7 +49,7 @@ log = logging.getLogger("pantau.owner")
 OWNER_SUFFIX = ".pantau-server"
 MAX_REQUEST_BYTES = 1 << 20  # parsed arguments only; files are read from their path
 # Commands that change the store run one at a time, with the dashboard's own uploads.
-WRITE_COMMANDS = frozenset({"import", "demo", "commit"})
+WRITE_COMMANDS = frozenset({"import", "demo", "commit", "ledger"})
 # Commands that need no store (regions), make a new one (restore) or run for days (watch) are
 # never handed over.
 NOT_HANDED = frozenset({"regions", "restore", "watch"})

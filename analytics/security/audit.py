@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 ACTIONS: tuple[str, ...] = ("login", "logout", "denied", "import", "demo", "download", "reveal", "commitment",
-                            "backup")
+                            "backup", "ledger")
 # The Data page shows the newest rows; the full log stays in the table (and the CLI prints more).
 RECENT_LIMIT = 200
 
