@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from analytics.ledger.model import COUNTED_STATES, Appeal, Case, LedgerError, UnitFigures, month_period
-from analytics.metrics.ranking import RankingSettings, tier_of
+from analytics.metrics.ranking import RankingSettings, load_ranking_settings, tier_of
 from analytics.security.access import Viewer
 
 
@@ -107,7 +107,7 @@ def ledger_month(con: duckdb.DuckDBPyConnection, month: str, *, viewer: Viewer |
                                 uncertain=int(u.uncertain), unknown=int(u.unknown),
                                 cases=tuple(by_unit.get(u.unit_code, ())))
                     for u in units.itertuples())
-    tiers = (settings or RankingSettings()).tiers
+    tiers = (settings or load_ranking_settings()).tiers
     return LedgerMonth(version=chosen, versions=every, units=figures, tiers=tuple(sorted(tiers.items())))
 
 
