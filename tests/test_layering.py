@@ -21,8 +21,8 @@ LEVELS: dict[str, int] = {
     "store": 1,
     "importers": 2, "metrics": 2,
     "screens": 3, "demo": 3,
-    "review": 4, "ledger": 4,
-    "live": 5,
+    "review": 4,
+    "live": 5, "ledger": 5,
     "cli": 6, "__main__": 7,
 }
 # What a page may take from analytics besides analytics.screens: definitions and places, not

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_END, ROOT, SIZES, _need_browser
-from tests.browser.server import serve, stop
+from tests.browser.server import serve
 
 pytestmark = pytest.mark.browser
 
