@@ -4,7 +4,8 @@ The rules (docs/data-model.md has them in plain words):
 - A file already imported (same sha256 for the same source) changes nothing and says so.
 - A complaint is keyed by (source, source_id). A newer snapshot overwrites what it carries and
   keeps what it leaves empty; an older snapshot only fills gaps.
-- Every status change is written to status_history at the snapshot's time.
+- Every status change is written to status_history at the snapshot's time, and every unit a
+  complaint is seen with (first, and each change in a newer snapshot) to unit_history.
 - Stage times a source does not report are estimated from snapshots: a stage first shown reached
   in snapshot S gets time S (flagged estimated) when there is a lower bound, i.e. the complaint was
   seen before S in a status that had not reached it, or was received after the source's previous
@@ -227,6 +228,8 @@ def merge_snapshot(
         changed |= ~_equal(out[col], keyed[col + "_old"] if col + "_old" in keyed else keyed[col])
     changed &= ~is_new
     status_changed = is_new | (~_equal(out["status"], keyed["status_old"]) & newer)
+    moved = ~_equal(_unit_key(out["unit_code"], out["unit_raw"]), _unit_key(keyed["unit_code_old"], keyed["unit_raw_old"]))
+    out["unit_moved"] = _unit_seen(out) & (is_new | (moved & newer))
     out["last_snapshot_at_old"] = keyed["last_snapshot_at_old"]
     out["first_batch_id_old"] = keyed["first_batch_id_old"]
     return out, is_new, changed, status_changed, estimated
@@ -254,6 +257,7 @@ def _write_rows(
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in [*_FIELDS, "last_batch_id", "last_snapshot_at"])
     frame = rows[[c for c in scanned if c not in empty]].copy(deep=False)
     frame["is_new"], frame["is_changed"], frame["status_changed"] = is_new, changed & ~is_new, status_changed
+    frame["unit_moved"] = rows["unit_moved"].to_numpy(dtype=bool)
     # An open complaint seen again unchanged is stamped with this snapshot too: a stage it reaches
     # later is then known to have happened after this snapshot (the lower bound of an estimate).
     # Closed ones can reach no further stage, so a re-export of years of closed cases writes nothing.
@@ -265,6 +269,9 @@ def _write_rows(
                             "WHERE is_changed ON CONFLICT (source, source_id) DO UPDATE SET " + updates),
         (frame["seen_open"].to_numpy(), "UPDATE complaints AS c SET last_snapshot_at = $snap FROM incoming_rows AS i "
                                         "WHERE i.seen_open AND c.source = i.source AND c.source_id = i.source_id"),
+        (frame["unit_moved"].to_numpy(), "INSERT INTO unit_history SELECT "
+                                         + ", ".join(col[c] for c in ("source", "source_id", "unit_code", "unit_raw"))
+                                         + ", $snap, $batch FROM incoming_rows WHERE unit_moved"),
         (status_changed, "INSERT INTO status_history SELECT "
                          + ", ".join(col[c] for c in ("source", "source_id", "status", "status_raw"))
                          + ", $snap, $batch FROM incoming_rows WHERE status_changed"),
@@ -289,6 +296,16 @@ def _parallel(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = No
         con.execute(sql, params)
     finally:
         con.execute("SET preserve_insertion_order = " + ("true" if before else "false"))
+
+
+def _unit_key(code: pd.Series, raw: pd.Series) -> pd.Series:
+    """The unit a row names: its code, or the unknown name itself."""
+    return code.astype("string").where(code.notna(), "?" + raw.astype("string"))
+
+
+def _unit_seen(out: pd.DataFrame) -> np.ndarray:
+    """Rows that name a unit (a code, or a name the registry does not know)."""
+    return (out["unit_code"].notna() | out["unit_raw"].notna()).to_numpy(dtype=bool)
 
 
 def _received_after(received: pd.Series, prev_source_snapshot: pd.Timestamp | None) -> np.ndarray:
@@ -336,6 +353,7 @@ def _all_new(
                           snapshot_at, out["received_at"])
     out["last_snapshot_at_old"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us, UTC]")
     out["first_batch_id_old"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    out["unit_moved"] = _unit_seen(out)
     return out, np.ones(n, dtype=bool), np.zeros(n, dtype=bool), np.ones(n, dtype=bool), estimated
 
 
