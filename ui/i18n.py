@@ -56,12 +56,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "frame.upload.limit": "Maks. {mb} MB per file",
         "frame.as_of": "{region} · data per {when}",
         "frame.as_of_noregion": "Data per {when}",
-        "frame.stale_badge": ":red-badge[:material/warning: {what}]",
-        "frame.stale.source": "Data {source} terakhir per {when}, {age}; batasnya {limit}.",
-        "frame.stale.todo": (
-            "Angka di halaman ini bisa sudah berubah. Impor ekspor terbaru di halaman Data (analis), "
-            "atau minta pengelola kanal aduan mengirimnya."
-        ),
+        "frame.stale": "Data terakhir berumur {days} hari. Unggah ekspor terbaru di halaman Data.",
+        "frame.stale_badge": ":orange-badge[:material/history: {days} hari lalu]",
         "firstrun.title": "Selamat datang di Pantau",
         "firstrun.what": (
             "Pantau merangkum aduan masyarakat (SP4N-LAPOR! dan kanal lain) untuk pimpinan daerah: "
@@ -231,12 +227,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "frame.upload.limit": "Up to {mb} MB per file",
         "frame.as_of": "{region} · data as of {when}",
         "frame.as_of_noregion": "Data as of {when}",
-        "frame.stale_badge": ":red-badge[:material/warning: {what}]",
-        "frame.stale.source": "The {source} data is as of {when}, {age}; the limit is {limit}.",
-        "frame.stale.todo": (
-            "The figures on this page may have changed since. Import the latest export on the Data page "
-            "(analysts), or ask the complaint channel's operator to send it."
-        ),
+        "frame.stale": "The latest data is {days} days old. Upload a newer export on the Data page.",
+        "frame.stale_badge": ":orange-badge[:material/history: {days} days old]",
         "firstrun.title": "Welcome to Pantau",
         "firstrun.what": (
             "Pantau summarises public complaints (SP4N-LAPOR! and other channels) for regional leaders: "
