@@ -11,6 +11,7 @@ import pandas as pd
 from analytics.cli import main as cli
 from analytics.metrics.groups import METRIC_COLUMNS
 from analytics.metrics.league import LEAGUE_COLUMNS
+from analytics.metrics.quality import QUALITY_METRICS, UNIT_COLUMNS
 from analytics.metrics.registry import METRICS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
@@ -22,7 +23,8 @@ def test_every_metric_is_documented_and_computed():
         assert f"`{name}`" in text, f"{name} missing from docs/metrics.md"
         assert m.label_id and m.label_en and m.description_id and m.description_en
     ranking_only = {"adjusted_on_time_rate", "score", "rank", "rank_change"}
-    assert set(METRICS) - ranking_only <= set(METRIC_COLUMNS)
+    assert set(METRICS) - ranking_only - set(QUALITY_METRICS) <= set(METRIC_COLUMNS)
+    assert set(QUALITY_METRICS) <= set(UNIT_COLUMNS)  # closure quality: metrics.quality computes them
 
 
 def test_league_cli_json_shape(tmp_path, capsys):

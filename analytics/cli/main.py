@@ -20,7 +20,7 @@ from analytics import config, store
 EXIT_OK, EXIT_REFUSED, EXIT_LOCKED = 0, 2, 3
 DEFAULT_WAIT_S = 120.0  # another command's import is minutes at most; cron should not give up sooner
 COMMANDS = frozenset({"import", "demo", "regions", "league", "breaches", "summary", "review", "commit", "audit",
-                      "backup", "restore", "watch", "ledger", "forecast"})
+                      "backup", "restore", "watch", "ledger", "forecast", "quality"})
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--clear", action="store_true", help="remove the demo data from the store")
     d.add_argument("--region", help="the kab/kota to build it for (slug, code or name; default kab-bekasi)")
 
-    from analytics.cli import audit, backup, forecast, league, ledger, regions, review, summary, watch
+    from analytics.cli import audit, backup, forecast, league, ledger, quality, regions, review, summary, watch
 
     regions.add_commands(sub, _add_db)
     league.add_commands(sub, _add_db)
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_commands(sub, _add_db)
     ledger.add_commands(sub, _add_db)
     forecast.add_commands(sub, _add_db)
+    quality.add_commands(sub, _add_db)
     return parser
 
 
@@ -225,6 +226,10 @@ def dispatch(args: argparse.Namespace) -> int:
             from analytics.cli import regions
 
             return regions.run(args)
+        if args.command == "quality":
+            from analytics.cli import quality
+
+            return quality.run(args)
         if args.command == "forecast":
             from analytics.cli import forecast
 

@@ -91,6 +91,33 @@ METRICS: dict[str, Metric] = {
         _M("rank_change", "Perubahan peringkat", "Rank change", "rank", True,
            "Naik (+) atau turun (−) dibanding periode sebelumnya yang sama panjang.",
            "Up (+) or down (−) against the previous period of equal length."),
+        # Closure quality (analytics.metrics.quality; docs/metrics.md, "Closure quality"): counts of
+        # complaints with each signal, questions for the meeting, never a penalty.
+        _M("reopened", "Dibuka lagi", "Reopened", "count", False,
+           "Aduan yang tercatat selesai pada satu ekspor, lalu terbuka lagi pada ekspor berikutnya.",
+           "Complaints seen resolved in one export and open again in a later one."),
+        _M("bulk_closed", "Tutup massal", "Bulk closure", "count", False,
+           "Aduan yang ditanggapi atau diselesaikan bersama banyak aduan lain dari unit yang sama dalam beberapa "
+           "menit (ambang di data/quality.toml; hanya waktu yang dilaporkan sumber).",
+           "Complaints answered or resolved together with many others of the same unit within a few minutes "
+           "(thresholds in data/quality.toml; times the source reported only)."),
+        _M("at_deadline", "Mepet tenggat", "At the deadline", "count", False,
+           "Aduan yang ditanggapi tepat waktu pada hari kerja terakhir sebelum batas, oleh unit yang tanggapannya "
+           "menumpuk di hari itu jauh melebihi laju unit itu sendiri pada hari-hari sebelumnya.",
+           "Complaints answered on time on the last working day before the deadline, by a unit whose answers "
+           "pile up on that day far beyond its own pace on the days before."),
+        _M("ping_pong", "Dilempar", "Ping-pong", "count", False,
+           "Aduan yang dikembalikan ke unit yang sudah pernah melepasnya, atau dialihkan tiga kali atau lebih.",
+           "Complaints sent back to a unit they had already left, or redispatched three times or more."),
+        _M("low_rating_after_close", "Rating rendah setelah selesai", "Low rating after closure", "count", False,
+           "Aduan yang sudah selesai lalu dinilai warga 1 atau 2.",
+           "Resolved complaints the citizen then rated 1 or 2."),
+        _M("on_time_pct_unflagged", "Tepat waktu tanpa aduan bertanda (%)", "On-time rate without flagged closures",
+           "pct", True,
+           "Persentase tepat waktu yang sama dengan peringkat, tanpa tahap aduan yang bertanda kualitas penutupan: "
+           "pembanding, bukan hukuman.",
+           "The league's on-time rate without the stages of complaints carrying a closure-quality signal: a "
+           "comparison, not a penalty."),
     )
 }
 
