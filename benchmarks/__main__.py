@@ -1,4 +1,4 @@
-"""``python -m benchmarks --rows 1000000 [--xlsx-rows 100000] [--out DIR] [--skip-browser] [--load-sessions 20] [--phone-runs 1]``.
+"""``python -m benchmarks --rows 1000000 [--xlsx-rows 100000] [--out DIR] [--skip-browser] [--load-sessions 20] [--phone-runs 1] [--live-rows 100000] [--wall-minutes 0]``.
 
 docs/performance.md explains what each step measures; the exit code is 1 when the three methods
 disagree or a step failed (a missed target is reported, not an error).
@@ -35,9 +35,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--phone-runs", type=int, default=1,
                    help="first visits per page and network in the phone step (default 1; 0 leaves the step out). "
                         "It needs Chromium, so --skip-browser leaves it out too")
+    p.add_argument("--live-rows", type=int, default=None,
+                   help="the live step: import this many new complaints through the serving dashboard while 8 "
+                        "sessions load pages, then the inbox's pickup (default a tenth of --rows: 100,000 at a "
+                        "million; 0 leaves it out)")
+    p.add_argument("--wall-minutes", type=float, default=0,
+                   help="the wall soak: /dinding turning every 1,5 s at 1920x1080 for this many minutes, memory "
+                        "sampled each minute (default 0 leaves it out; at least 5). It needs Chromium, so "
+                        "--skip-browser leaves it out too")
     p.add_argument("--drop-data", action="store_true", help="delete the generated files and stores afterwards")
     args = p.parse_args(argv)
     counts = (args.xlsx_rows, args.warm_runs, args.naive_warm_runs, args.browser_runs)
+    if args.live_rows is None:
+        args.live_rows = args.rows // 10
+    if not 0 <= args.live_rows <= args.rows:
+        p.error("--live-rows must be 0..--rows (new complaints are taken from the benchmark's CSV)")
+    if args.wall_minutes and not 5 <= args.wall_minutes <= 24 * 60:
+        p.error("--wall-minutes must be 0 (left out) or 5..1440")
     if not 0 <= args.phone_runs <= 10:
         p.error("--phone-runs must be 0..10")
     if args.rows < 1000 or min(counts) < 1:

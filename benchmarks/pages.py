@@ -35,9 +35,12 @@ class PageArgs:
 
 
 def frame_facts(con: duckdb.DuckDBPyConnection) -> tuple:
-    """What ui/frame.py reads on every page before the page's own data."""
+    """What ui/frame.py reads on every page before the page's own data (the data's age included)."""
+    from analytics.live.freshness import snapshots
+
     fresh = status.freshness(con)
-    return fresh, store.get_meta(con, "region"), store.get_meta(con, "is_demo"), status.data_version(con)
+    return (fresh, store.get_meta(con, "region"), store.get_meta(con, "is_demo"), status.data_version(con),
+            snapshots(con))
 
 
 def ringkasan(con, a: PageArgs):
@@ -77,9 +80,33 @@ def analisis(con, a: PageArgs):
             screens.count_received(con, lo, hi, {}))  # the page counts the rows; it reads them on a download press
 
 
+def dinding(con, a: PageArgs):
+    """One turn of the wall (ui/wall.py): its tick reads the facts anew, then every panel's data."""
+    from datetime import timedelta
+
+    from analytics.live.freshness import snapshots
+
+    slug = store.get_meta(con, "region")
+    day = a.period.end
+    days = [Period(d, d).utc_bounds(a.policy.timezone) for d in (day, day - timedelta(days=1))]
+    return (frame_facts(con), snapshots(con), screens.overview(con, a.period, a.as_of, a.policy),
+            [screens.count_received(con, lo, hi) for lo, hi in days],
+            screens.map_view(con, a.period, a.as_of, a.policy), region_geojson(slug, "kecamatan") if slug else None,
+            screens.breaches_for(con, period=a.period, as_of=a.as_of, policy=a.policy), screens.short_names(con))
+
+
 def data(con, a: PageArgs):
-    return (frame_facts(con), status.import_history(con), status.quarantine_rows(con),
+    return (frame_facts(con), status.import_history(con), status.inbox_imports(con), status.quarantine_rows(con),
             status.quarantine_reason_counts(con), status.unknown_names(con))
+
+
+def kinerja(con, a: PageArgs):
+    """Catatan Kinerja (ui/ledger_ui.py): the closed months, the newest one's figures and cases,
+    the appeal queue. A benchmark store has no month closed unless one was: then only the list."""
+    from analytics.ledger.read import closed_months, ledger_month, pending_appeals
+
+    months = closed_months(con)
+    return frame_facts(con), months, (ledger_month(con, months[0]) if months else None), pending_appeals(con)
 
 
 # page name -> (call, whether it depends on the period)
@@ -92,4 +119,6 @@ PAGES: dict[str, tuple[Callable, bool]] = {
     "tinjauan": (tinjauan, False),
     "analisis": (analisis, True),
     "data": (data, False),
+    "dinding": (dinding, True),
+    "kinerja": (kinerja, False),
 }

@@ -25,7 +25,8 @@ TZ = "Asia/Jakarta"  # the default policy's and the demo regency's zone
 DEFAULT_SPAN_DAYS = 30  # the pages' default period ("30 hari", ui/widgets.py)
 # benchmarks/pages.py PAGES, by name: whether the page has a period (importing it would load pandas here).
 PAGE_NAMES: dict[str, bool] = {"ringkasan": True, "peringkat": True, "unit": True, "peta": True,
-                               "pelanggaran": True, "tinjauan": False, "analisis": True, "data": False}
+                               "pelanggaran": True, "tinjauan": False, "analisis": True, "data": False,
+                               "dinding": True, "kinerja": False}
 
 
 def iso_week_of(day: date) -> str:
@@ -43,6 +44,8 @@ def _plan(args, out: Path) -> dict:
         "naive_warm_runs": args.naive_warm_runs, "browser_runs": args.browser_runs, "tz": TZ,
         "load_sessions": args.load_sessions, "load_seconds": args.load_seconds,
         "phone_runs": getattr(args, "phone_runs", 1),
+        "live_rows": getattr(args, "live_rows", 0),
+        "wall_minutes": getattr(args, "wall_minutes", 0), "wall_store": str(data / "wall.duckdb"),
     }
 
 
@@ -161,6 +164,42 @@ def _phone(out: Path, plan: dict) -> dict[str, dict]:
     return modes
 
 
+def _live(out: Path, plan: dict) -> dict:
+    """The live step (benchmarks/live.py) on a copy of the benchmark store, with its own server."""
+    from benchmarks import live
+
+    print(f"  live: importing {plan['live_rows']:,} complaints through the serving dashboard", flush=True)
+    try:
+        result = live.run(Path(plan["store"]), Path(plan["csv"]), out / "data" / "live", rows=plan["live_rows"])
+    except Exception as exc:  # a failed step is reported, the others stand
+        return {"key": "live", "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    state = "ok" if result.get("ok") else "FAILED"
+    print(f"  {'live':<28} {state:<6} import {result.get('import_s', 0):5.1f} s, errors {result.get('errors')}, "
+          f"target {'met' if result.get('target_met') else 'MISSED'}", flush=True)
+    return result
+
+
+def _wall(out: Path, plan: dict) -> dict:
+    """The wall soak (benchmarks/wall.py): its own demo store ending now, its own server (open
+    access: a demo store), then the step with the server's URL and process id."""
+    from benchmarks.browser import start_server, stop_server
+
+    store = run_step(out, "wall_store", "wall_store")
+    if not store.get("ok"):
+        return {"key": "wall", "ok": False, "error": "the wall's demo store failed; see logs/wall_store.log"}
+    print(f"  starting the dashboard for the wall ({plan['wall_minutes']:g} minutes)", flush=True)
+    try:
+        proc, url, startup = start_server(ROOT, Path(plan["wall_store"]), out / "logs" / "wall-server.log")
+    except RuntimeError as exc:
+        return {"key": "wall", "ok": False, "error": str(exc)}
+    try:
+        result = run_step(out, "wall", "wall", f"{url} {proc.pid}")
+    finally:
+        result_peak = stop_server(proc)
+    result.update(startup_s=startup, server_peak_mb=result_peak, store=store.get("info", {}))
+    return result
+
+
 def run(args) -> int:
     out = Path(args.out).resolve()
     for sub in ("steps", "logs", "data"):
@@ -198,6 +237,12 @@ def run(args) -> int:
         phone_load = os.getloadavg()
         phone = _phone(out, plan)
         phone_load_after = os.getloadavg()
+    live: dict = {}
+    if plan["live_rows"]:
+        live = _live(out, plan)
+    wall: dict = {}
+    if not args.skip_browser and plan["wall_minutes"]:
+        wall = _wall(out, plan)
 
     agreement = {}
     for kind in ("opd", "camat"):
@@ -217,14 +262,28 @@ def run(args) -> int:
 
         doc["phone"] = phone_report.build(phone, {"runs": plan["phone_runs"], "caddy": phone_report.caddy_version(),
                                                   "loadavg_before": phone_load, "loadavg_after": phone_load_after})
+    text = report.markdown(doc)
+    if live:
+        from benchmarks import live as live_report
+
+        doc["live"] = live
+        if live.get("baseline"):
+            text = text.rstrip("\n") + "\n\n" + "\n".join(live_report.markdown(live)) + "\n"
+    if wall:
+        from benchmarks import wall as wall_report
+
+        doc["wall"] = wall
+        text = text.rstrip("\n") + "\n\n" + "\n".join(wall_report.markdown(wall)) + "\n"
     _write(out / "results.json", doc)
-    (out / "results.md").write_text(report.markdown(doc), encoding="utf-8")
+    (out / "results.md").write_text(text, encoding="utf-8")
     print()
-    print(report.markdown(doc))
+    print(text)
     if args.drop_data:
         shutil.rmtree(out / "data", ignore_errors=True)
     failed = [k for k, r in results.items() if not r.get("ok")]
     failed += [f"phone_{m}" for m, r in phone.items() if not r.get("ok") and not r.get("skipped")]
+    failed += ["wall"] if wall and not wall.get("ok") else []
+    failed += ["live"] if live and not live.get("ok") else []
     disagree = [line for lines in agreement.values() for line in lines]
     if failed:
         print(f"FAILED steps: {', '.join(failed)} (logs in {out / 'logs'})", file=sys.stderr)

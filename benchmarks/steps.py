@@ -248,6 +248,23 @@ def phone(plan: dict, arg: str) -> dict:
     return {"cold_s": None, "warm_s": [], "rows": None, "mode": mode, "url": url, "cells": cells(r["loads"]), **r}
 
 
+def wall_store(plan: dict, _arg: str | None) -> dict:
+    """The wall soak's own demo store, ending now (benchmarks/wall.py)."""
+    from benchmarks.wall import build_store
+
+    info = build_store(Path(plan["wall_store"]))
+    return {"cold_s": None, "warm_s": [], "rows": info["rows"], "info": info}
+
+
+def wall(plan: dict, arg: str) -> dict:
+    """The wall soak against the server the parent started ("URL PID"): benchmarks/wall.py."""
+    from benchmarks.wall import measure
+
+    url, pid = arg.split(" ", 1)
+    r = measure(url, int(pid), float(plan["wall_minutes"]), Path(plan["out"]) / "wall-1920.png")
+    return {"cold_s": None, "warm_s": [], "rows": None, **r}
+
+
 STEPS = {"generate": generate, "import_csv": import_csv, "import_xlsx": import_xlsx, "league": league,
          "breaches": breaches, "page": page, "naive": naive, "floor": floor,
-         "browser": browser, "load": load, "phone": phone}
+         "browser": browser, "load": load, "phone": phone, "wall_store": wall_store, "wall": wall}

@@ -196,7 +196,8 @@ def test_benchmark_command_runs_at_a_small_size(tmp_path):
     machines vary)."""
     out = tmp_path / "bench"
     cmd = [sys.executable, "-m", "benchmarks", "--rows", "20000", "--xlsx-rows", "2000", "--out", str(out),
-           "--skip-browser", "--warm-runs", "1", "--load-sessions", "2", "--load-seconds", "3", "--drop-data"]
+           "--skip-browser", "--warm-runs", "1", "--load-sessions", "2", "--load-seconds", "3", "--drop-data",
+           "--live-rows", "0"]  # the live step has a test of its own below
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -217,3 +218,23 @@ def test_benchmark_command_runs_at_a_small_size(tmp_path):
     assert "| step | cold s | warm s | rows | rows/s | peak RSS MiB | ÷ floor | ÷ naive | warm CPU s | load |" in md
     assert "Yes: per unit" in md
     assert not (out / "data").exists()  # --drop-data
+
+
+def test_the_live_step_imports_through_the_serving_dashboard_while_sessions_read(tmp_path):
+    """benchmarks/live.py at a small size: the import is handed to the server (exit 0, every row
+    new), the sessions see no error, the inbox picks a file up (timings are not asserted)."""
+    from analytics import store
+    from analytics.demo.load import load_demo
+    from benchmarks import live
+
+    db = tmp_path / "pantau.duckdb"
+    con = store.connect(db)
+    load_demo(con, seed=7, months=3, rows=3000, end=pd.Timestamp("2025-11-20 12:00", tz="Asia/Jakarta"),
+              out_dir=tmp_path / "demo")
+    con.close()
+    csv = next((tmp_path / "demo").glob("demo-*.csv"))
+    result = live.run(db, csv, tmp_path / "live", rows=500, sessions=2, baseline_s=4, pickup_rows=50)
+    assert result["import_exit"] == 0 and result["rows"] == 500, result.get("import_stderr")
+    assert result["errors"] == 0 and result["loads_during_import"] >= 1, result
+    assert result["pickup"]["ok"] and result["pickup"]["outcome"] == "diimpor", result["pickup"]
+    assert "| ringkasan |" in "\n".join(live.markdown(result))

@@ -9,6 +9,7 @@ down. ui/README.md shows a whole page.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -21,20 +22,21 @@ import pandas as pd
 import streamlit as st
 
 from analytics import config, store
+from analytics.live import freshness
+from analytics.metrics.clock import policy_calendar
 from analytics.rules.periods import reference_day
+from analytics.rules.policy import DEFAULT_POLICY, SlaPolicy, list_policies, load_policy
 from analytics.rules.regions import Region, load_region
 from analytics.security.access import Viewer
 from analytics.store import status
 from ui import access, db, fmt
 from ui.i18n import current_lang, t
 from ui.nav import leave_legacy_pages_mode, page_file
+from ui.widgets import POLICY_KEY
 
 log = logging.getLogger("pantau.ui")
 R = TypeVar("R")
-
-# Older than this, the frame warns that the numbers describe the past (exports are usually daily
-# or weekly; two weeks without one means the feed stopped).
-STALE_AFTER_DAYS = 14
+LOCKED_RETRY_S = 3.0  # a page waiting for the store to be free asks again this often
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,21 +166,25 @@ def open_context(lang: str | None = None) -> PageContext:
     )
 
 
-def page_frame(title_key: str, *, allow_empty: bool = False) -> PageContext:
+def page_frame(title_key: str, *, allow_empty: bool = False, data_line: bool = True) -> PageContext:
     """Start a page: title, demo banner, freshness line; the first-run page if the store is empty.
 
     ``title_key`` is the i18n key of the page title (``"nav.peringkat"``). ``allow_empty=True``
     (the Data page) skips the first-run page so an empty store can be filled from the page.
-    Stops the run (``st.stop``) with a plain message when the store cannot be opened.
+    ``data_line=False`` leaves the freshness line to the page (the wall redraws its own on every
+    tick). Stops the run (``st.stop``) with a plain message when the store cannot be opened.
     """
     leave_legacy_pages_mode()
     lang = current_lang()
     try:
         ctx = open_context(lang)
     except store.StoreLocked:
+        # Only between a server start and the end of a CLI import begun before it (the server
+        # takes the store when that import lets go: analytics/live/owner.py): try again shortly.
         st.title(t(title_key, lang=lang))
-        st.error(t("db.locked", lang=lang))
-        st.stop()
+        st.info(t("db.locked", lang=lang), icon=":material/sync:")
+        time.sleep(LOCKED_RETRY_S)
+        st.rerun()
     except Exception:  # a damaged or unreadable file: say so, log the details, no traceback
         log.exception("opening the store failed")
         st.title(t(title_key, lang=lang))
@@ -204,7 +210,8 @@ def page_frame(title_key: str, *, allow_empty: bool = False) -> PageContext:
             first_run(ctx)
             st.stop()
         return ctx
-    _freshness_line(ctx)
+    if data_line:
+        _freshness_line(ctx)
     return ctx
 
 
@@ -232,19 +239,66 @@ def _chrome_texts(lang: str) -> None:
     st.html(_UPLOADER_CSS.format(**{k: v.replace("\\", "").replace('"', "") for k, v in texts.items()}))
 
 
+def page_policy() -> SlaPolicy:
+    """The SLA policy this session reads the pages with (the policy picker's choice, ``?kebijakan=``),
+    else the default: the frame draws before the page's picker does."""
+    names = list_policies()
+    for wanted in (st.session_state.get(POLICY_KEY), st.query_params.get(POLICY_KEY)):
+        if wanted in names:
+            return load_policy(wanted)
+    return load_policy(DEFAULT_POLICY if DEFAULT_POLICY in names else None)
+
+
+def data_age(ctx: PageContext, policy: SlaPolicy | None = None, now: datetime | None = None) -> freshness.DataAge:
+    """How old the store's data is now (analytics.live.freshness: per source, in the policy's
+    working days, stale past the policy's [freshness] limit). The snapshots are read once per
+    import; the verdict is made on every call, against the clock."""
+    policy = policy or page_policy()
+    moment = pd.Timestamp(now if now is not None else datetime.now(UTC))
+    snaps = ctx.query(freshness.snapshots)
+    return freshness.data_age(snaps, moment, policy.freshness, policy_calendar(policy), policy.timezone)
+
+
+def freshness_texts(ctx: PageContext, age: freshness.DataAge) -> tuple[str, str | None]:
+    """(the line, the warning's tooltip or None): "Kab. Bekasi · data per 20 Nov 2025 12.00 WIB ·
+    3 jam lalu"; stale: the age becomes a red badge naming the late source (when the store has
+    more than one) and the line gives the day without the hour, so that it stays one line on a
+    390-px phone; the tooltip says the times, which sources, how late, and what to do."""
+    line = _as_of_line(ctx)
+    current = age.current
+    if current is None:
+        return line, None
+    if not age.stale:
+        return f"{line} · {freshness.age_words(current.working_days, current.hours, ctx.lang)}", None
+    line = _as_of_line(ctx, ctx.fmt_date(ctx.as_of))
+    worst = age.worst
+    words = freshness.age_words(worst.working_days, worst.hours, ctx.lang)
+    what = f"{fmt.md_escape(worst.label)} {words}" if len(age.sources) > 1 else words
+    lines = [ctx.t("frame.stale.source", source=fmt.md_escape(s.label), when=ctx.fmt_datetime(s.snapshot_at),
+                   age=freshness.age_words(s.working_days, s.hours, ctx.lang),
+                   limit=freshness.limit_words(s.threshold, ctx.lang)) for s in age.stale_sources]
+    tip = " ".join(lines) + " " + ctx.t("frame.stale.todo")
+    return f"{line} {ctx.t('frame.stale_badge', what=what)}", tip
+
+
+def _as_of_line(ctx: PageContext, when: str | None = None) -> str:
+    when = when or ctx.fmt_datetime(ctx.as_of)
+    if ctx.region:
+        return ctx.t("frame.as_of", region=ctx.region_name, when=when)
+    return ctx.t("frame.as_of_noregion", when=when)
+
+
 def _freshness_line(ctx: PageContext) -> None:
-    when = ctx.fmt_datetime(ctx.as_of)
-    line = ctx.t("frame.as_of", region=ctx.region_name, when=when) if ctx.region else ctx.t(
-        "frame.as_of_noregion", when=when
-    )
-    age = None if ctx.as_of is None or ctx.is_demo else (pd.Timestamp(datetime.now(UTC)) - ctx.as_of).days
-    if age is not None and age > STALE_AFTER_DAYS:
-        # Old data says so on the same line (an orange badge), what to do in its tooltip: the
-        # first phone screen stays for the answers.
-        days = fmt.fmt_int(age, lang=ctx.lang)
-        st.caption(f"{line} {ctx.t('frame.stale_badge', days=days)}", help=ctx.t("frame.stale", days=days))
-    else:
-        st.caption(line)
+    # One caption line; past the limit the age turns into a red badge on the same line and what to
+    # do is in its tooltip: the first phone screen stays for the answers.
+    try:
+        age = data_age(ctx)
+    except Exception:  # a policy or calendar that cannot be read must not take the page down
+        log.exception("judging the data's age failed")
+        st.caption(_as_of_line(ctx))
+        return
+    line, tip = freshness_texts(ctx, age)
+    st.caption(line, help=tip)
 
 
 def first_run(ctx: PageContext) -> None:

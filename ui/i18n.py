@@ -16,7 +16,7 @@ import functools
 import logging
 from collections.abc import Callable
 
-from ui.messages import access, analisis, pelanggaran, peringkat, peta, policy, ringkasan, tinjauan, unit, wall
+from ui.messages import access, analisis, ledger, pelanggaran, peringkat, peta, policy, ringkasan, tinjauan, unit, wall
 
 log = logging.getLogger("pantau.ui")
 
@@ -56,8 +56,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "frame.upload.limit": "Maks. {mb} MB per file",
         "frame.as_of": "{region} · data per {when}",
         "frame.as_of_noregion": "Data per {when}",
-        "frame.stale": "Data terakhir berumur {days} hari. Unggah ekspor terbaru di halaman Data.",
-        "frame.stale_badge": ":orange-badge[:material/history: {days} hari lalu]",
+        "frame.stale_badge": ":red-badge[:material/warning: {what}]",
+        "frame.stale.source": "Data {source} terakhir per {when}, {age}; batasnya {limit}.",
+        "frame.stale.todo": (
+            "Angka di halaman ini bisa sudah berubah. Impor ekspor terbaru di halaman Data (analis), "
+            "atau minta pengelola kanal aduan mengirimnya."
+        ),
         "firstrun.title": "Selamat datang di Pantau",
         "firstrun.what": (
             "Pantau merangkum aduan masyarakat (SP4N-LAPOR! dan kanal lain) untuk pimpinan daerah: "
@@ -227,8 +231,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "frame.upload.limit": "Up to {mb} MB per file",
         "frame.as_of": "{region} · data as of {when}",
         "frame.as_of_noregion": "Data as of {when}",
-        "frame.stale": "The latest data is {days} days old. Upload a newer export on the Data page.",
-        "frame.stale_badge": ":orange-badge[:material/history: {days} days old]",
+        "frame.stale_badge": ":red-badge[:material/warning: {what}]",
+        "frame.stale.source": "The {source} data is as of {when}, {age}; the limit is {limit}.",
+        "frame.stale.todo": (
+            "The figures on this page may have changed since. Import the latest export on the Data page "
+            "(analysts), or ask the complaint channel's operator to send it."
+        ),
         "firstrun.title": "Welcome to Pantau",
         "firstrun.what": (
             "Pantau summarises public complaints (SP4N-LAPOR! and other channels) for regional leaders: "
@@ -368,7 +376,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 PAGE_CATALOGS = {
     "ringkasan": ringkasan, "unit": unit, "peringkat": peringkat, "pelanggaran": pelanggaran,
     "tinjauan": tinjauan, "peta": peta, "analisis": analisis, "access": access, "policy": policy,
-    "wall": wall,
+    "wall": wall, "ledger": ledger,
 }
 
 

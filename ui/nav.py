@@ -20,7 +20,9 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("pages/pelanggaran.py", "pelanggaran", "nav.pelanggaran", ":material/timer_off:"),
     ("pages/analisis.py", "analisis", "nav.analisis", ":material/query_stats:"),
     ("pages/tinjauan.py", "tinjauan", "nav.tinjauan", ":material/event_note:"),
+    ("pages/kinerja.py", "kinerja", "nav.kinerja", ":material/fact_check:"),
     ("pages/data.py", "data", "nav.data", ":material/database:"),
+    ("pages/dinding.py", "dinding", "nav.dinding", ":material/tv:"),
 ]
 DEFAULT_PAGE = PAGES[0][1]
 

@@ -33,10 +33,11 @@ FLASH = "tinjauan_commit_flash"  # message shown once after a commitment was sav
 def pack_for(ctx, week: str, policy: SlaPolicy) -> ReviewPack:  # noqa: ANN001 - ui.frame.PageContext
     """The week's pack: the data part cached until the next import, the commitments read fresh
     (they change without an import)."""
-    from analytics.review.pack import assemble
+    from analytics.review.pack import assemble, with_data_age
+    from ui.frame import data_age
 
     data = ctx.query(assemble, week, ctx.as_of, policy, with_commitments=False)
-    return with_commitments_of(data, ctx.con)
+    return with_data_age(with_commitments_of(data, ctx.con), data_age(ctx, policy))
 
 
 def _zip(pack: ReviewPack) -> bytes:

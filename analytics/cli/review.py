@@ -52,6 +52,17 @@ def parse_date(value: str, what: str) -> date:
         raise ValueError(f"{what} {value!r} is not a date (expected YYYY-MM-DD)") from None
 
 
+def _data_age(con, policy):  # noqa: ANN001, ANN202
+    """How old the store's data is now: the same verdict every dashboard page shows."""
+    import pandas as pd
+
+    from analytics.live import freshness
+    from analytics.metrics.clock import policy_calendar
+
+    return freshness.data_age(freshness.snapshots(con), pd.Timestamp.now(tz="UTC"), policy.freshness,
+                              policy_calendar(policy), policy.timezone)
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from analytics.review import commitments as cm
     from analytics.review.files import pack_files, write_files
@@ -63,7 +74,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     try:
         as_of = data_moment(con, args.as_of, policy.timezone)
         unit = cm.resolve_unit(cm.known_units(con), args.unit)[0] if args.unit else None
-        pack = assemble(con, args.week, as_of, policy)
+        pack = assemble(con, args.week, as_of, policy, age=_data_age(con, policy))
     finally:
         con.close()
     files = pack_files(pack, unit=unit)  # rendered in memory first: an error leaves nothing behind

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.metrics.registry import METRICS
-from analytics.review.pack import ReviewPack, data_moment, week_title
+from analytics.review.pack import ReviewPack, data_age_clause, data_moment, stale_warning, week_title
 from analytics.textfmt import fmt_date, fmt_delta, fmt_int, fmt_num, fmt_pct, is_missing
 
 MAX_CHARS = 4000  # WhatsApp shows longer messages folded behind "Read more"; keep each whole
@@ -61,6 +61,8 @@ def improved_units(pack: ReviewPack, n: int = IMPROVED_N) -> pd.DataFrame:
 
 def _header(pack: ReviewPack, title: str) -> list[str]:
     lines = [f"*{title}*", f"{pack.region_name + ' · ' if pack.region_name else ''}{week_title(pack.period)}"]
+    if stale_warning(pack):  # first, before any figure: the figures may be out of date
+        lines.append(f"⚠️ *{stale_warning(pack)}*")
     if not pack.complete:
         lines.append(f"_Minggu berjalan: angka per {data_moment(pack)}._")
     return lines
@@ -68,7 +70,7 @@ def _header(pack: ReviewPack, title: str) -> list[str]:
 
 def _footer(pack: ReviewPack) -> list[str]:
     demo = " Data demo (sintetis)." if pack.is_demo else ""
-    return ["", f"Aturan SLA: {pack.policy_label}.", f"Data per {data_moment(pack)}.{demo}"]
+    return ["", f"Aturan SLA: {pack.policy_label}.", f"Data per {data_moment(pack)}{data_age_clause(pack)}.{demo}"]
 
 
 def _commitment_lines(pack: ReviewPack, unit_code: str | None = None) -> list[str]:

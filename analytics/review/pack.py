@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -27,6 +28,9 @@ from analytics.rules.periods import Period, iso_week
 from analytics.rules.policy import SlaPolicy
 from analytics.store.reads import complaints_received, short_names
 from analytics.textfmt import fmt_date, fmt_datetime, round_half_up
+
+if TYPE_CHECKING:  # made by the caller: analytics.live sits above the review pack
+    from analytics.live.freshness import DataAge
 
 # Columns of the week's complaints sheet: ids, units, places and categories; no reporter, no text,
 # no coordinates (a point can locate a home).
@@ -63,6 +67,9 @@ class ReviewPack:
     units: pd.DataFrame  # every unit a digest is written for: code, name, short, kind
     short: dict[str, str]  # unit code -> short name
     commitments: cm.ReviewCommitments | None = None
+    # How old the data was when the pack was made (analytics.live.freshness.data_age, the dashboard's
+    # one definition, computed by the caller); None: the pack only says "Data per ...".
+    age: DataAge | None = None
 
     @property
     def complete(self) -> bool:
@@ -94,6 +101,23 @@ def data_moment(pack: ReviewPack) -> str:
     return fmt_datetime(pack.as_of, pack.tz)
 
 
+def data_age_clause(pack: ReviewPack) -> str:
+    """``, umur 3 hari kerja saat paket dibuat 6 Des 2026 16.18 WIB`` ("" without an age): said
+    after ``Data per <moment>`` in the PDF, the workbook and the digests."""
+    if pack.age is None or pack.age.current is None:
+        return ""
+    return f", umur {pack.age.words(ago=False)} saat paket dibuat {fmt_datetime(pack.age.now, pack.tz)}"
+
+
+def stale_warning(pack: ReviewPack) -> str:
+    """The stale-data warning of the pack ("" when the data was fresh or the age unknown):
+    ``Data terlambat: SP4N-LAPOR! 5 hari kerja lalu (batas 2 hari kerja). Angka ...``."""
+    if pack.age is None or not pack.age.stale:
+        return ""
+    return (pack.age.stale_sentence("id") + " Angka dalam paket ini bisa sudah berubah: impor ekspor "
+            "terbaru lalu buat paket lagi sebelum rapat.")
+
+
 def check_week(week: str, as_of: pd.Timestamp, tz: str) -> Period:
     """The ISO week's dates; ValueError naming the problem for a malformed or future week."""
     period = iso_week(week)
@@ -105,11 +129,13 @@ def check_week(week: str, as_of: pd.Timestamp, tz: str) -> Period:
 
 
 def assemble(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, policy: SlaPolicy, *,
-             with_commitments: bool = True) -> ReviewPack:
+             with_commitments: bool = True, age: DataAge | None = None) -> ReviewPack:
     """The pack of ISO ``week`` with the data as of ``as_of`` under ``policy``.
 
     ValueError for a malformed or future week; NoComplaints when no complaint was received in it.
     ``with_commitments=False`` leaves them out (the dashboard caches the rest and reads them fresh).
+    ``age`` (``analytics.live.freshness.data_age`` at the moment the pack is made) makes the pack
+    say how old its data is, and warn when it is stale (``with_data_age``).
     """
     tz = policy.timezone
     period = check_week(week, as_of, tz)
@@ -149,7 +175,16 @@ def assemble(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, pol
     )
     if with_commitments:
         pack = with_commitments_of(pack, con)
+    if age is not None:
+        pack = with_data_age(pack, age)
     return pack
+
+
+def with_data_age(pack: ReviewPack, age: DataAge) -> ReviewPack:
+    """The pack with how old its store's data was when it was made: ``age`` is
+    ``analytics.live.freshness.data_age`` of the pack's store at that moment under the pack's
+    policy, the verdict every dashboard page shows (ui.frame.data_age makes it for the dashboard)."""
+    return dataclasses.replace(pack, age=age)
 
 
 def with_commitments_of(pack: ReviewPack, con: duckdb.DuckDBPyConnection) -> ReviewPack:

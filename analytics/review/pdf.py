@@ -23,7 +23,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from analytics.metrics.registry import METRICS
 from analytics.review.digest import STAGE_LABELS, rank_move
-from analytics.review.pack import ReviewPack, data_moment, week_title
+from analytics.review.pack import ReviewPack, data_age_clause, data_moment, stale_warning, week_title
 from analytics.textfmt import fmt_date, fmt_delta, fmt_int, fmt_num, fmt_pct, is_missing
 
 BREACH_ROWS = 40  # new breaches listed in the PDF; the workbook has them all
@@ -41,6 +41,9 @@ SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=9.5, textColo
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=7.5, leading=9)
 HEAD = ParagraphStyle("head", parent=CELL, fontName="Helvetica-Bold")
 HEAD_R = ParagraphStyle("head_r", parent=HEAD, alignment=TA_RIGHT)
+# The stale-data warning under the data line: bold and red, on page one before any figure.
+WARN = ParagraphStyle("warn", parent=BODY, fontName="Helvetica-Bold", textColor=colors.HexColor("#c0392b"),
+                      spaceBefore=2)
 
 
 def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
@@ -201,9 +204,10 @@ def story(pack: ReviewPack) -> list:
     out = [
         _p(f"Tinjauan Kinerja Pengaduan · {region}", H1),
         _p(f"{week_title(pack.period)} ({pack.week}), dibanding {week_title(prev)}", BODY),
-        _p(f"Aturan SLA: {pack.policy_label}. Data per {data_moment(pack)}."
+        _p(f"Aturan SLA: {pack.policy_label}. Data per {data_moment(pack)}{data_age_clause(pack)}."
            + ("" if pack.complete else " Minggu berjalan: angka dapat berubah.")
            + (" Data demo (sintetis)." if pack.is_demo else ""), SMALL),
+        *([_p(stale_warning(pack), WARN)] if stale_warning(pack) else []),
         Spacer(1, 4),
         _kpis(pack),
         _p("Aduan: yang masuk minggu ini. Tepat waktu: tahap yang jatuh tempo minggu ini, dinilai pada akhir "

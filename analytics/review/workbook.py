@@ -21,7 +21,7 @@ from analytics.metrics.clock import STAGE_LABELS
 from analytics.metrics.groups_sql import VERIFIER_LABEL
 from analytics.metrics.league import LEAGUE_COLUMNS
 from analytics.metrics.registry import METRICS
-from analytics.review.pack import ReviewPack, data_moment, week_title
+from analytics.review.pack import ReviewPack, data_age_clause, data_moment, stale_warning, week_title
 from analytics.security.cells import keep_as_text, safe_cell
 from analytics.textfmt import is_missing, round_half_up, tz_label
 
@@ -90,7 +90,8 @@ def _summary(wb: Workbook, pack: ReviewPack) -> None:
         ("Tinjauan kinerja pengaduan", pack.region_name or "-"),
         ("Minggu", f"{pack.week} ({week_title(pack.period)})"),
         ("Aturan SLA", pack.policy_label),
-        ("Data per", data_moment(pack)),
+        ("Data per", data_moment(pack) + data_age_clause(pack)),
+        *((("Peringatan", stale_warning(pack)),) if stale_warning(pack) else ()),
         ("Minggu lengkap", "ya" if pack.complete else "belum: minggu berjalan"),
         ("Data demo", "ya (sintetis)" if pack.is_demo else "tidak"),
         (),

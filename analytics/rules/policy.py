@@ -32,7 +32,11 @@ STAGES: tuple[str, ...] = ("verifikasi", "tindak_lanjut", "penyelesaian", "respo
 CHAIN_STAGES: tuple[str, ...] = STAGES[:3]
 END_TO_END = "respons"
 
-_TOP_KEYS = {"name", "label", "description", "timezone", "calendar", "reference", "stages"}
+_TOP_KEYS = {"name", "label", "description", "timezone", "calendar", "reference", "stages", "freshness"}
+_FRESHNESS_KEYS = {"working_days", "sources"}
+# The data is stale when a source's newest snapshot is more than this many working days old
+# (docs/metrics.md, "How old the data is"); a policy's [freshness] table may change it.
+DEFAULT_FRESHNESS_DAYS = 2
 _STAGE_KEYS = {"days", "hours", "classifications", "categories", "source_deadline"}
 _LIMIT_KEYS = {"days", "hours"}
 _Fail = Callable[[str], ValueError]  # builds "<file>: <problem>" errors
@@ -64,6 +68,22 @@ class StageLimit:
 
 
 @dataclass(frozen=True)
+class FreshnessRule:
+    """How old each source's newest snapshot may be, in working days, before the data is stale.
+
+    ``sources`` are (source as in import_batches.source, working days) pairs, a tuple so the
+    policy stays hashable; a source not listed gets ``working_days``.
+    """
+
+    working_days: int = DEFAULT_FRESHNESS_DAYS
+    sources: tuple[tuple[str, int], ...] = ()
+
+    def threshold(self, source: str) -> int:
+        """Working days ``source``'s newest snapshot may be old before it is stale."""
+        return dict(self.sources).get(source, self.working_days)
+
+
+@dataclass(frozen=True)
 class SlaPolicy:
     """A named set of stage limits. ``calendar`` is an optional calendar override file."""
 
@@ -75,6 +95,7 @@ class SlaPolicy:
     calendar: Path | None = None
     reference: str = ""
     path: Path | None = None
+    freshness: FreshnessRule = FreshnessRule()
 
     def stage(self, stage: str) -> StageLimit | None:
         """The limits for ``stage``, or None when this policy does not time it."""
@@ -227,7 +248,30 @@ def _read_policy(path: Path) -> SlaPolicy:
         calendar=calendar,
         reference=str(doc.get("reference", "")).strip(),
         path=path.resolve(),
+        freshness=_read_freshness(doc.get("freshness", {}), fail),
     )
+
+
+def _read_freshness(body: object, fail: _Fail) -> FreshnessRule:
+    """The optional ``[freshness]`` table: ``working_days = 2`` and ``[freshness.sources]``
+    ``lapor-aa-bupati = 1`` (whole working days, >= 0)."""
+    if not isinstance(body, dict):
+        raise fail("[freshness] must be a table")
+    unknown = set(body) - _FRESHNESS_KEYS
+    if unknown:
+        raise fail(f"[freshness]: unknown key(s) {sorted(unknown)}; allowed: {sorted(_FRESHNESS_KEYS)}")
+
+    def days(value: object, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise fail(f"{where} must be a whole number of working days >= 0, got {value!r}")
+        return value
+
+    default = days(body.get("working_days", DEFAULT_FRESHNESS_DAYS), "[freshness] working_days")
+    sources = body.get("sources", {})
+    if not isinstance(sources, dict):
+        raise fail('[freshness.sources] must be a table of "source" = working days')
+    pairs = tuple(sorted((str(k), days(v, f"[freshness.sources] {k!r}")) for k, v in sources.items()))
+    return FreshnessRule(working_days=default, sources=pairs)
 
 
 def _read_stage(name: str, body: object, fail: _Fail) -> StageLimit:
