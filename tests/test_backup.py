@@ -36,8 +36,11 @@ from analytics.live.backup import (
     restore_store,
 )
 from analytics.security import audit
+from analytics.store.schema import migrations
 from tests.app_fixtures import DEMO_END
 from tests.helpers import fingerprint, template_csv
+
+LATEST = migrations()[-1][0]  # the schema this Pantau writes
 
 NOW = datetime(2025, 11, 20, 19, 30, tzinfo=UTC)
 # Every table of the store: a restored store must hold each one row for row.
@@ -125,14 +128,14 @@ def _leftovers(folder: Path) -> list[str]:
 def test_a_restored_backup_is_the_same_store(live, tmp_path, capsys):
     result = _backup(live, default_backup_dir(live))
     assert result.path == live.parent / "cadangan" / "pantau-20251120-193000.duckdb"
-    assert result.complaints == 3000 and result.batches == 1 and result.schema_version == 6
+    assert result.complaints == 3000 and result.batches == 1 and result.schema_version == LATEST
     manifest = read_manifest(result.path)
     assert manifest["source"] == "pantau.duckdb" and manifest["created_at"] == "2025-11-20T19:30:00+00:00"
     assert manifest["sha256"] == result.sha256 and manifest["bytes"] == result.bytes == result.path.stat().st_size
     assert manifest["tables"]["complaints"] == 3000 and manifest["tables"]["login_sessions"] == 1
 
     restored = restore_store(result.path, tmp_path / "pulih" / "kabupaten.duckdb")
-    assert restored.complaints == 3000 and restored.schema_version == restored.backup_schema_version == 6
+    assert restored.complaints == 3000 and restored.schema_version == restored.backup_schema_version == LATEST
     assert _contents(restored.path) == _contents(live)
     con_a, con_b = (duckdb.connect(str(p), read_only=True) for p in (live, restored.path))
     try:
@@ -159,7 +162,7 @@ def test_the_cli_backs_up_and_restores(live, tmp_path, capsys):
     assert _cli(["backup", "--db", str(live), "--to", str(to), "--keep", "3"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("cadangan dibuat / backup written: " + str(to / "pantau-"))
-    assert re.search(r"^  \d+,\d MB · 3\.000 aduan / complaints · 1 impor / imports · skema / schema v6 · \d+,\d detik / s$", out, re.M)
+    assert re.search(rf"^  \d+,\d MB · 3\.000 aduan / complaints · 1 impor / imports · skema / schema v{LATEST} · \d+,\d detik / s$", out, re.M)
     (made,) = to.glob("pantau-*.duckdb")
     new = tmp_path / "baru.duckdb"
     assert _cli(["restore", str(made), "--db", str(new)]) == 0
@@ -234,14 +237,17 @@ def test_restore_migrates_a_backup_of_an_older_schema(live, tmp_path):
     con = duckdb.connect(str(live))  # a store as Pantau left it at schema v5
     con.execute("ALTER TABLE complaints DROP COLUMN due_at")
     con.execute("ALTER TABLE complaints DROP COLUMN source_on_time")
-    con.execute("DELETE FROM schema_migrations WHERE version = 6")
+    for table in ("unit_history", "ledger_appeals", "ledger_cases", "ledger_units", "ledger_versions"):  # v7, v8
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DROP SEQUENCE ledger_appeal_seq")
+    con.execute("DELETE FROM schema_migrations WHERE version >= 6")
     try:
         made = backup_store(con, tmp_path / "cadangan", keep=None, now=NOW)
     finally:
         con.close()
     assert made.schema_version == 5
     restored = restore_store(made.path, tmp_path / "baru.duckdb")
-    assert (restored.backup_schema_version, restored.schema_version, restored.complaints) == (5, 6, 3000)
+    assert (restored.backup_schema_version, restored.schema_version, restored.complaints) == (5, LATEST, 3000)
 
 
 def test_keep_prunes_only_older_pantau_backups(live, tmp_path):

@@ -165,7 +165,7 @@ def test_rating_and_redispatch(demo):
     assert set(demo.loc[rated, "rating"]) <= {"1", "2", "3", "4", "5"}
     share = rated.sum() / (demo["status"] == "selesai").sum()
     assert 0.3 <= share <= 0.5
-    assert set(demo["redispatch_count"]) <= {"0", "1", "2"}
+    assert set(demo["redispatch_count"]) <= {"0", "1", "2", "3"}  # 3: Dinas Perhubungan's ping-pong habit
     assert 0.02 <= (demo["redispatch_count"] != "0").mean() <= 0.09
 
 

@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 
 from analytics.demo import calendar as tm
 from analytics.demo import catalog as cat
+from analytics.demo import habits
 from analytics.demo.geo import sample_points
 from analytics.demo.region import Region, load_region
 from analytics.importers.pantau import COLUMNS as PANTAU_COLUMNS
@@ -193,6 +194,8 @@ def demo_table(
     times = _stage_times(rng, region, n, received, start_s, end_s, channel, category, unit, klass,
                          is_other, eid, busday)  # fmt: skip
     verified, dispatched, first, resolved, status, redispatch, rating = times
+    habits.plant(seed, region.target_unit, unit, dispatched, first, resolved, status, redispatch, rating, busday,
+                 start_s, end_s)
 
     lat, lon = _coordinates(rng, region, kec, desa, channel, ch_names)
 
@@ -228,7 +231,7 @@ def demo_table(
         "lat": tm.decimals(lat[o]),
         "lon": tm.decimals(lon[o]),
         "rating": tm.lookup(rating[o], ["", "1", "2", "3", "4", "5"]),
-        "redispatch_count": tm.lookup(redispatch[o], ["0", "1", "2"]),
+        "redispatch_count": tm.lookup(redispatch[o], ["0", "1", "2", "3"]),
     }
     return pa.table({c: columns[c] for c in TEMPLATE_COLUMNS})
 
