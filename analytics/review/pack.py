@@ -21,6 +21,7 @@ import pandas as pd
 from analytics import screens, store
 from analytics.metrics.breaches import breaches_for
 from analytics.metrics.league import league_rows
+from analytics.metrics.quality import quality_for
 from analytics.metrics.summary import Kpi
 from analytics.review import commitments as cm
 from analytics.review.verdict import verdicts
@@ -66,6 +67,10 @@ class ReviewPack:
     verdicts: pd.DataFrame  # verdict.verdicts: kind, unit, unit_code, short, level, text
     units: pd.DataFrame  # every unit a digest is written for: code, name, short, kind
     short: dict[str, str]  # unit code -> short name
+    # Closure quality of the week (metrics.quality: the `quality` CLI's rows): units with a signal,
+    # their on-time rate with and without flagged complaints, and the flagged complaints.
+    quality_units: pd.DataFrame | None = None
+    quality_cases: pd.DataFrame | None = None
     commitments: cm.ReviewCommitments | None = None
     # How old the data was when the pack was made (analytics.live.freshness.data_age, the dashboard's
     # one definition, computed by the caller); None: the pack only says "Data per ...".
@@ -161,6 +166,8 @@ def assemble(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, pol
     shorts = short_names(con)
     units = cm.known_units(con)
     opd_rows, camat_rows = league_rows(review.opd), league_rows(review.camat)
+    quality = quality_for(con, period, at, policy)
+    flagged = quality.units[quality.units["flagged"] > 0].reset_index(drop=True)
     rate = next(k.value for k in review.kpis if k.metric == "on_time_rate")
     regency_pct = None if rate is None else round_half_up(100 * rate, 1)
     pack = ReviewPack(
@@ -171,7 +178,7 @@ def assemble(con: duckdb.DuckDBPyConnection, week: str, as_of: pd.Timestamp, pol
         breaches=breaches_for(con, period=period, as_of=at, policy=policy),
         open_stages=open_b, complaints=week_complaints[list(COMPLAINT_COLUMNS)].reset_index(drop=True),
         trend=screens.on_time_trend(con, period, at, policy), verdicts=verdicts(opd_rows, camat_rows, regency_pct, review.opd.settings.min_decided, shorts),
-        units=units, short=shorts,
+        units=units, short=shorts, quality_units=flagged, quality_cases=quality.cases.reset_index(drop=True),
     )
     if with_commitments:
         pack = with_commitments_of(pack, con)

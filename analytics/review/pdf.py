@@ -136,6 +136,30 @@ def _league(pack: ReviewPack, rows: pd.DataFrame) -> list:
     return [_table(header, body, w, right={0, 3, 4, 5, 6, 7}), _p(note, SMALL)]
 
 
+QUALITY_WORDS = (("reopened", "dibuka lagi"), ("bulk_closed", "tutup massal"), ("at_deadline", "mepet tenggat"),
+                 ("ping_pong", "dilempar"), ("low_rating_after_close", "rating rendah"))
+QUALITY_ROWS = 15  # units listed in the PDF; the workbook has them all, with the flagged complaints
+
+
+def _quality(pack: ReviewPack) -> list:
+    """Units whose closures carry a signal (docs/metrics.md, "Closure quality"): their on-time rate
+    beside the rate without the flagged complaints, and how many of each signal."""
+    q = pack.quality_units
+    if q is None or q.empty:
+        return [_p("Tidak ada penutupan bertanda minggu ini.")]
+    header = ["Unit", "Tepat waktu", "Tanpa bertanda", *[w for _, w in QUALITY_WORDS]]
+    body = [[pack.name(r.unit_code, r.unit),
+             "–" if is_missing(r.on_time_pct) else fmt_num(r.on_time_pct, 1) + "%",
+             "–" if is_missing(r.on_time_pct_unflagged) else fmt_num(r.on_time_pct_unflagged, 1) + "%",
+             *[fmt_int(getattr(r, k)) for k, _ in QUALITY_WORDS]] for r in q.head(QUALITY_ROWS).itertuples()]
+    w = [44 * mm, 18 * mm, 20 * mm, 17 * mm, 18 * mm, 19 * mm, 15 * mm, 19 * mm]
+    note = ("Tanda adalah pertanyaan untuk rapat, bukan pengurang nilai: penutupan massal, jawaban yang menumpuk di "
+            "hari tenggat, aduan yang dilempar antarunit, aduan yang dibuka lagi, rating 1-2 setelah selesai. "
+            "Tanpa bertanda: tepat waktu tanpa tahap dari aduan bertanda. Daftar aduannya di lembar kerja.")
+    more = [] if len(q) <= QUALITY_ROWS else [_p(f"Dan {fmt_int(len(q) - QUALITY_ROWS)} unit lagi di lembar kerja.", SMALL)]
+    return [_table(header, body, w, right={1, 2, 3, 4, 5, 6, 7}), _p(note, SMALL), *more]
+
+
 def _verdicts(pack: ReviewPack) -> Table:
     v = pack.verdicts
     rows = [[r.short, Paragraph(escape(r.text), CELL)] for r in v.itertuples()]
@@ -220,6 +244,7 @@ def story(pack: ReviewPack) -> list:
         _p("Peringkat OPD", H2), *_league(pack, pack.opd_rows),
         _p("Peringkat camat", H2), *_league(pack, pack.camat_rows),
         _p("Catatan per unit", H2), _verdicts(pack),
+        _p("Kualitas penutupan", H2), *_quality(pack),
         _p("Pelanggaran baru minggu ini", H2),
         _p("Tahap yang batas waktunya jatuh minggu ini dan terlewati, milik unit maupun verifikator, dari aduan "
            "yang masuk sampai 90 hari sebelumnya.", SMALL),

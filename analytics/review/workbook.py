@@ -26,7 +26,13 @@ from analytics.security.cells import keep_as_text, safe_cell
 from analytics.textfmt import is_missing, round_half_up, tz_label
 
 SHEETS = ("Ringkasan", "Peringkat OPD", "Peringkat Camat", "Pelanggaran", "Pelanggaran baru",
-          "Terbuka tertua", "Aduan minggu ini", "Catatan unit", "Komitmen")
+          "Terbuka tertua", "Aduan minggu ini", "Catatan unit", "Komitmen", "Kualitas penutupan",
+          "Aduan bertanda")
+QUALITY_HEADERS = {"unit": "Unit", "unit_code": "Kode unit", "resolved": METRICS["resolved"].label_id
+                   if "resolved" in METRICS else "Selesai",
+                   **{c: METRICS[c].label_id for c in ("reopened", "bulk_closed", "at_deadline", "ping_pong",
+                                                      "low_rating_after_close", "on_time_pct_unflagged")},
+                   "on_time_pct": METRICS["on_time_rate"].label_id}
 # Header of each league column: the registry label where the metric has one.
 LEAGUE_HEADERS = {
     "unit": "Unit", "unit_code": "Kode unit", "tier": "Kelas", "funnel": "Posisi funnel",
@@ -160,6 +166,12 @@ def workbook_bytes(pack: ReviewPack) -> bytes:
     _sheet(wb, SHEETS[8], both, {"id": "No.", "state": "Keadaan", "unit": "Unit", "text": "Komitmen",
                                  "due_on": "Tenggat", "made_week": "Dibuat pada tinjauan", "done_on": "Selesai",
                                  "done_note": "Catatan selesai"}, pack.tz)
+    if pack.quality_units is not None:
+        _sheet(wb, SHEETS[9], pack.quality_units, QUALITY_HEADERS, pack.tz,
+               note="Tanda adalah pertanyaan untuk rapat, bukan pengurang nilai (docs/metrics.md, Kualitas penutupan).")
+        cases = pack.quality_cases.assign(signals=pack.quality_cases["signals"].map(lambda s: ", ".join(s)))
+        _sheet(wb, SHEETS[10], cases, {"id": "ID aduan", "source": "Sumber", "unit": "Unit", "unit_code": "Kode unit",
+                                       "signals": "Tanda"}, pack.tz)
     for ws in wb.worksheets:
         keep_as_text(ws)
     buf = io.BytesIO()
