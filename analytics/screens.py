@@ -10,7 +10,7 @@ Period and an aware ``as_of``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import duckdb
@@ -29,8 +29,10 @@ from analytics.metrics.clock import (
     policy_calendar,
 )
 from analytics.metrics.coverage import stage_coverage
+from analytics.metrics.forecast import DEFAULT_DAYS, Forecast, forecast
 from analytics.metrics.groups import check_grouping, store_group_metrics
 from analytics.metrics.league import League, league_for, league_rows, unit_leagues
+from analytics.metrics.quality import SIGNALS, Quality, quality_for
 from analytics.metrics.summary import Kpi, OpenNow, coverage_note, headline, kpis, open_now, weekly_trend
 from analytics.rules.periods import Period, iso_week
 from analytics.rules.policy import END_TO_END, SlaPolicy
@@ -51,6 +53,7 @@ __all__ = [
     # one call per page
     "overview", "unit_view", "map_view", "weekly_review", "analysis_table", "on_time_trend", "coverage",
     "headline_numbers", "Headline", "respons_now", "ResponsNow", "units_judged",
+    "breach_forecast", "BreachOutlook", "closure_quality", "quality_gap", "QUALITY_GAP_POINTS", "Quality", "SIGNALS",
     "Overview", "UnitView", "MapView", "WeeklyReview", "Coverage",
     # shown as they are: Peringkat's league, Pelanggaran's breach list, pickers and counts
     "league_for", "league_rows", "breaches_for", "BREACH_COLUMNS", "short_names", "units_in_store",
@@ -375,6 +378,112 @@ def analysis_table(
     if regency.empty:  # no complaint matches the period and filters
         return pd.DataFrame()
     return groups
+
+
+# --- what is coming and what is real (issue 18): the breach forecast and closure quality ---------
+
+
+@dataclass(frozen=True)
+class BreachOutlook:
+    """The breach forecast (analytics.metrics.forecast, docs/forecast.md) as Ringkasan and the
+    Unit page show it: the regency's expected breaches in the next ``days`` working days, the
+    units most at risk, and each open stage's chance of breach.
+
+    ``forecast.units`` are figures, regency-wide whoever looks; ``forecast.stages`` are complaint
+    rows, only those of the viewer's unit when the forecast was asked with a ``unit_scope``. The
+    survival curves are left out (no page draws them; a cached result is copied on every run).
+    """
+
+    forecast: Forecast
+    most_at_risk: pd.DataFrame  # group, group_code, short, expected_breaches, due_soon: TOP_N units, most first
+    verifier_expected: float  # the verifier's share of ``expected`` (no Unit page to link to)
+    scored_due: int  # open stages due in the window that have a chance of breach (a curve to read it from)
+    any_scored: bool  # some open stage, due in the window or later, has a chance of breach
+
+    @property
+    def expected(self) -> float:
+        """The regency's expected breaches in the window (the verifier's included, as Lewat batas)."""
+        return self.forecast.expected_breaches
+
+    @property
+    def due_soon(self) -> int:
+        """Open stages not yet past their deadline whose deadline falls in the window."""
+        return int(self.forecast.units["due_soon"].sum()) if len(self.forecast.units) else 0
+
+    @property
+    def state(self) -> str:
+        """"none": nothing can be forecast (no open stage is timed, or none due in the window has a
+        history to read a chance from): say so, never 0. "quiet": open stages have chances but none
+        falls due in the window. "forecast": ``expected`` is a forecast."""
+        if self.scored_due:
+            return "forecast"
+        return "quiet" if self.due_soon == 0 and self.any_scored else "none"
+
+    @property
+    def unscored_due(self) -> int:
+        """Open stages due in the window without a chance of breach (nothing of their kind in the
+        history): not in ``expected``."""
+        return self.due_soon - self.scored_due
+
+    def of_unit(self, unit: str) -> tuple[pd.Series | None, pd.DataFrame]:
+        """(the unit's figures, its open stages by chance of breach, highest first) for a unit
+        named ``unit`` (its stages as the owner, not the verifier's stages of its complaints)."""
+        units, stages = self.forecast.units, self.forecast.stages
+        mine = units[(units["unit"] == unit) & (units["owner_kind"] == "unit")]
+        rows = stages[(stages["unit"] == unit) & (stages["owner_kind"] == "unit")]
+        return (mine.iloc[0] if len(mine) else None), rows.reset_index(drop=True)
+
+
+def breach_forecast(
+    con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, policy: SlaPolicy, days: int = DEFAULT_DAYS,
+    unit_scope: str | None = None,
+) -> BreachOutlook:
+    """Ringkasan's "Diperkirakan lewat batas minggu ini" and the Unit page's open stages by risk:
+    ``forecast`` at ``as_of`` for every unit. With ``unit_scope`` (a unit viewer's own code) the
+    stage rows of other units' complaints are not returned; the units' figures stay regency-wide."""
+    fc = forecast(con, as_of, policy, days=days)
+    stages = fc.stages
+    p = pd.to_numeric(stages["p_breach"], errors="coerce")
+    scored = p.notna()
+    scored_due = int((scored & stages["due_soon"].astype(bool)).sum()) if len(stages) else 0
+    if unit_scope is not None:
+        stages = stages[stages["unit_code"] == unit_scope]
+    fc = replace(fc, stages=stages.reset_index(drop=True), curves=fc.curves.iloc[0:0])
+    units = fc.units[fc.units["owner_kind"] == "unit"]
+    risky = units[units["expected_breaches"] >= 0.05]  # shown with one decimal: never a "0,0" at risk
+    risky = risky.assign(group=risky["unit"], group_code=risky["unit_code"].fillna(risky["unit"]))
+    risky = risky.assign(short=risky["group_code"].map(short_names(con)).fillna(risky["group"]))
+    verifier = fc.units.loc[fc.units["owner_kind"] != "unit", "expected_breaches"].sum()
+    return BreachOutlook(
+        forecast=fc, verifier_expected=float(verifier), scored_due=scored_due, any_scored=bool(scored.any()),
+        most_at_risk=risky.head(TOP_N)[["group", "group_code", "short", "expected_breaches", "due_soon"]]
+        .reset_index(drop=True),
+    )
+
+
+QUALITY_GAP_POINTS = 5.0  # a unit whose two on-time rates are this far apart is marked (Peringkat's ⚑)
+
+
+def closure_quality(
+    con: duckdb.DuckDBPyConnection, period: Period, as_of: pd.Timestamp, policy: SlaPolicy, unit: str | None = None,
+    unit_scope: str | None = None,
+) -> Quality:
+    """The closure-quality signals of ``period`` (quality_for; docs/metrics.md, "Closure quality"):
+    per unit its signal counts and its on-time rate without flagged complaints beside the
+    league's, and the flagged cases. ``unit`` (a code) keeps that unit's complaints only. With
+    ``unit_scope`` (a unit viewer's own code) only that unit's cases are returned; the units'
+    figures stay."""
+    q = quality_for(con, period, as_of, policy, unit)
+    if unit_scope is not None:
+        q = replace(q, cases=q.cases[q.cases["unit_code"] == unit_scope].reset_index(drop=True))
+    return q
+
+
+def quality_gap(units: pd.DataFrame) -> pd.Series:
+    """Per row of Quality.units: whether its on-time rate and its rate without flagged complaints,
+    as published (one decimal), are QUALITY_GAP_POINTS or more apart (a question for the meeting)."""
+    gap = (units["on_time_pct"] - units["on_time_pct_unflagged"]).abs().round(1)
+    return (gap >= QUALITY_GAP_POINTS).fillna(False).astype(bool)
 
 
 # --- the headline as numbers: `python -m analytics summary`, the tests, the pages' cards ----------

@@ -3,8 +3,9 @@
 On a phone's first screen: the controls in one row, the grouping, then the three worst and three
 best units as a compact list (rank, short name, on-time rate, open overdue, tier; tap to open the
 unit). Below: the volume rule and formula, the full league table (every row, no scrolling inside
-it; tap a row: the Unit page), the units below the volume rule, the funnel plot (on request:
-plotly is 4,7 MB), downloads.
+it; tap a row: the Unit page) with each unit's on-time rate without flagged complaints beside its
+on-time rate (⚑ when the two are 5 points or more apart: a question for the meeting), the units
+below the volume rule, the funnel plot (on request: plotly is 4,7 MB), downloads.
 Numbers come from analytics.screens.
 """
 
@@ -14,6 +15,7 @@ import streamlit as st
 from analytics import screens
 from analytics.metrics.registry import METRICS
 from ui import league_ui as lu
+from ui import quality_ui as qu
 from ui.downloads import download_pair
 from ui.fmt import fmt_int, fmt_limit, fmt_pct, md_escape
 from ui.frame import page_frame, panel
@@ -35,14 +37,22 @@ by = coded(st.segmented_control, t("peringkat.by"), ("opd", "camat", "kecamatan"
 shorts = ctx.query(screens.short_names)
 camat_of = lu.camat_codes(ctx.region.units if ctx.region else None)
 UNIT_PAGE = page_file("unit")
+GAP = fmt_int(screens.QUALITY_GAP_POINTS, lang=ctx.lang)  # points between the two rates that mark a unit
 
 
-def show_league(table, key: str) -> None:
-    """One selectable table; a tapped row opens that unit's page."""
+def show_league(table, key: str, quality: screens.Quality | None = None) -> None:
+    """One selectable table; a tapped row opens that unit's page. With ``quality``, each unit's
+    on-time rate without flagged complaints beside its on-time rate."""
     frame = lu.display_frame(table, ctx.lang, shorts)
+    helps = {}
+    if quality is not None:
+        frame = qu.league_with_quality(frame, table, quality.units, screens.quality_gap(quality.units), ctx.lang)
+        helps = {lu.label("on_time_rate", ctx.lang): t("peringkat.on_time_help", flag=qu.FLAG, points=GAP),
+                 lu.label(lu.UNFLAGGED, ctx.lang): METRICS[lu.UNFLAGGED].description(ctx.lang)}
     widths, heads = lu.column_widths(ctx.lang), lu.column_heads(ctx.lang)
     numeric = set(lu.numeric_columns(frame, ctx.lang))
-    config = {c: st.column_config.TextColumn(heads.get(c, c), width=widths.get(c), help=c if c in heads else None,
+    config = {c: st.column_config.TextColumn(heads.get(c, c), width=widths.get(c),
+                                             help=helps.get(c, c if c in heads else None),
                                              alignment="right" if c in numeric else None) for c in frame.columns}
     config[lu.label("short", ctx.lang)] = st.column_config.TextColumn(width=widths.get(lu.label("short", ctx.lang)),
                                                                       pinned=True)
@@ -72,6 +82,18 @@ def show_respons(respons: screens.ResponsNow) -> None:
     frame = pd.DataFrame({t("peringkat.respons.unit"): names, t("peringkat.respons.count"): counts})
     st.dataframe(frame, hide_index=True, column_config={
         t("peringkat.respons.count"): st.column_config.TextColumn(alignment="right")})
+
+
+def flagged_note(table, quality: screens.Quality) -> None:
+    """One line naming the units marked ⚑ with their two rates: a question, not a penalty."""
+    marked = qu.flagged_units(table, quality.units, screens.quality_gap(quality.units), shorts)
+    if marked.empty:
+        return
+    units = "; ".join(t("peringkat.flagged.unit", unit=md_escape(r.short),
+                        rate=fmt_pct(r.on_time_rate, lang=ctx.lang), unflagged=fmt_pct(r.on_time_rate_unflagged,
+                                                                                        lang=ctx.lang))
+                      for r in marked.itertuples())
+    st.caption(t("peringkat.flagged", flag=qu.FLAG, points=GAP, units=units))
 
 
 def compact_list(rows, heading: str) -> None:
@@ -113,9 +135,15 @@ with panel(t("peringkat.table"), title=True):
     if table.empty:
         st.info(t("peringkat.empty"))
     else:
+        quality = None
+        if by != "kecamatan":  # closure quality is a unit's (an area is not a unit)
+            with panel(t("peringkat.quality")):  # optional: the league stands if it fails
+                quality = ctx.query(screens.closure_quality, period, ctx.as_of, policy,
+                                    unit_scope=ctx.viewer.row_scope)
+                flagged_note(table, quality)
         st.caption(t("peringkat.tap_area" if by == "kecamatan" else "peringkat.tap"))
         if table["ranked"].any():  # an empty grid would only say "empty"
-            show_league(table[table["ranked"]].reset_index(drop=True), f"league_{by}")
+            show_league(table[table["ranked"]].reset_index(drop=True), f"league_{by}", quality)
         small = table[~table["ranked"]].reset_index(drop=True)
         if len(small):
             # Without stage times nobody is ranked: then it is not "small volume"; the warning says why.
@@ -123,7 +151,7 @@ with panel(t("peringkat.table"), title=True):
                 st.markdown(f"**{t('peringkat.small')}**")
                 st.caption(t("peringkat.small_hint", n=fmt_int(len(small), lang=ctx.lang),
                              min=fmt_int(league.settings.min_decided, lang=ctx.lang)))
-            show_league(small, f"league_small_{by}")
+            show_league(small, f"league_small_{by}", quality)
 
 if league is not None and not league.table.empty:
     with panel(t("peringkat.funnel"), title=True):

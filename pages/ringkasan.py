@@ -4,8 +4,10 @@ The first phone screen (390x844) answers without scrolling: the sentence to read
 rate and Lewat batas now, and the worst units (tap to open the Unit page); when the units' stages
 cannot be judged, the complaints unanswered past the limit per unit instead. The controls are one
 row (period buttons, a settings button for the SLA policy). Below: the other two KPI cards, the
-best units, the units with the most open overdue stages and the weekly on-time trend, drawn as
-server-side SVG so the page needs no chart library (ui.charts).
+breaches expected in the next five working days with the units most at risk (the breach
+forecast; one line when nothing can be forecast), the best units, the units with the most open
+overdue stages and the weekly on-time trend, drawn as server-side SVG so the page needs no chart
+library (ui.charts).
 """
 
 import streamlit as st
@@ -97,6 +99,37 @@ def respons_details(respons: screens.ResponsNow) -> None:
         bars(respons.units, t("ringkasan.respons.label", limit=limit))
 
 
+def forecast_answer(outlook: screens.BreachOutlook) -> None:
+    """The regency's expected breaches in the next working days and the units most at risk; one
+    line when nothing can be forecast (never a 0 that would read as all well)."""
+    until = ctx.fmt_date(outlook.forecast.window_end)
+    days = fmt.fmt_int(outlook.forecast.days, lang=lang)
+    if outlook.state == "none":
+        st.caption(t("ringkasan.forecast.none"))
+        return
+    if outlook.state == "quiet":
+        st.caption(t("ringkasan.forecast.quiet", days=days, until=until))
+        return
+    cards = st.grid(2, min_column_width=140)
+    cards.metric(t("ringkasan.forecast.total"), fmt.fmt_num(outlook.expected, 1, lang=lang),
+                 help=t("ringkasan.forecast.total_help"), border=True)
+    cards.metric(t("ringkasan.forecast.due"), fmt.fmt_int(outlook.due_soon, lang=lang),
+                 help=t("ringkasan.forecast.due_help", days=days, until=until), border=True)
+    st.caption(t("ringkasan.forecast.caption", days=days, until=until))
+    for row in outlook.most_at_risk.itertuples():
+        st.page_link(UNIT_PAGE, label=t("ringkasan.forecast.link", unit=md_escape(row.short),
+                                        n=fmt.fmt_num(row.expected_breaches, 1, lang=lang)),
+                     query_params={"unit": row.group_code}, help=md_escape(row.group),
+                     icon=":material/chevron_right:", icon_position="right")
+    notes = []
+    if outlook.verifier_expected >= 0.05:  # below, it would read "0,0"
+        notes.append(t("ringkasan.forecast.verifier", n=fmt.fmt_num(outlook.verifier_expected, 1, lang=lang)))
+    if outlook.unscored_due:
+        notes.append(t("ringkasan.forecast.unscored", n=fmt.fmt_int(outlook.unscored_due, lang=lang)))
+    if notes:
+        st.caption(" ".join(notes))
+
+
 # --- the first screen -------------------------------------------------------------------------
 
 with panel(t("ringkasan.panel.sentence")):
@@ -140,6 +173,13 @@ with panel(t("ringkasan.panel.more")):
                + " " + t("ringkasan.kpi.lenses", moment=ctx.fmt_datetime(ctx.as_of)))
     if overview().now and overview().now.overdue_verifier:
         st.caption(t("ringkasan.overdue.verifier", n=fmt.fmt_int(overview().now.overdue_verifier, lang=lang)))
+
+with panel(t("ringkasan.panel.forecast")):
+    # The stages open now that will probably miss their deadline this week (docs/forecast.md):
+    # computed once per import (the data version keys the cache), whatever the period.
+    outlook = ctx.query(screens.breach_forecast, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope)
+    st.markdown(f"**{t('ringkasan.panel.forecast')}**")
+    forecast_answer(outlook)
 
 if overview().respons is not None:
     with panel(t("ringkasan.panel.respons_why"), title=True):

@@ -1,8 +1,10 @@
 """Unit: one unit kerja against the regency. Deep link ``?unit=DISDIK`` / ``?unit=KEC-321601``.
 
 Scorecard (rank, score, tier, unit vs regency), weekly trend, open overdue and at-risk stages,
-category and channel mix, and a map of where its complaints are. Only complaint ids, stages,
-dates and units are shown: never reporters or complaint text.
+its open stages by chance of breach (the forecast), closure quality (its on-time rate without
+flagged complaints beside the league's, and the flagged cases), category and channel mix, and a
+map of where its complaints are. Only complaint ids, stages, dates and units are shown: never
+reporters or complaint text.
 """
 
 import pandas as pd
@@ -12,6 +14,7 @@ from analytics import screens
 from analytics.metrics.registry import METRICS
 from analytics.rules.regions import region_geojson
 from ui import charts, fmt
+from ui import quality_ui as qu
 from ui.complaints_ui import complaint_list
 from ui.fmt import md_escape
 from ui.frame import page_frame, panel
@@ -23,6 +26,7 @@ t, lang = ctx.t, ctx.lang
 SEEN_KEY = "unit_page_url_seen"  # the ?unit= this page last wrote; a different one came from a link
 COMPARE = ("on_time_rate", "median_response_days", "p90_response_days", "completion_rate", "mean_rating", "complaints")
 BREACH_ROWS = 50
+LIST_ROWS = 10  # the forecast's stages and the flagged cases: the first ten, the rest on request
 
 period = period_picker(ctx.today, lang=lang)
 with st.expander(t("ringkasan.settings"), icon=":material/tune:"):
@@ -59,6 +63,69 @@ def breach_table(b: pd.DataFrame) -> pd.DataFrame:
         t("unit.col.state"): [METRICS[s].label(lang) if s in METRICS else str(s) for s in b["state"]],
         t("unit.col.stage"): [stages.get(f"unit.stage.{s}", str(s)) for s in b["stage"]],
     })
+
+
+def forecast_panel(outlook: screens.BreachOutlook) -> None:
+    """The unit's open stages by chance of breach, highest first, and what it adds up to this week."""
+    if outlook.state == "none":  # nothing timed to forecast from: never "0 expected"
+        st.caption(t("ringkasan.forecast.none"))
+        return
+    mine, stages = outlook.of_unit(unit().unit)
+    if mine is None or int(mine["open_stages"]) == 0:
+        st.success(t("unit.forecast.empty"), icon=":material/check_circle:")
+        return
+    days, until = fmt.fmt_int(outlook.forecast.days, lang=lang), ctx.fmt_date(outlook.forecast.window_end)
+    if int(mine["due_soon"]):
+        st.markdown(t("unit.forecast.summary", n=fmt.fmt_num(mine["expected_breaches"], 1, lang=lang),
+                      due=fmt.fmt_int(mine["due_soon"], lang=lang), days=days, until=until))
+    else:
+        st.markdown(t("unit.forecast.quiet", days=days, until=until))
+    if bool(mine["fallback"]):
+        st.caption(t("unit.forecast.fallback"))
+    if unit().rows_hidden:
+        st.info(t("access.rows.other_unit"), icon=":material/lock:")
+        return
+    st.caption(t("unit.forecast.caption"))
+    show_all = len(stages) > LIST_ROWS and st.session_state.get("unit_risiko_semua", False)
+    st.space(24)  # the table's toolbar floats above it on a phone: keep it off the caption
+    st.dataframe(qu.risk_frame(stages if show_all else stages.head(LIST_ROWS), lang, ctx.tz), hide_index=True,
+                 column_config={t("unit.col.id"): st.column_config.TextColumn(pinned=True),
+                                t("unit.col.p_breach"): st.column_config.TextColumn(
+                                    help=t("unit.col.p_breach_help"), alignment="right")})
+    if len(stages) > LIST_ROWS:
+        st.toggle(t("unit.forecast.all", n=fmt.fmt_int(len(stages), lang=lang)), key="unit_risiko_semua")
+
+
+def quality_panel(quality: screens.Quality) -> None:
+    """The unit's on-time rate without its flagged complaints beside the league's, and the
+    flagged complaints for the meeting."""
+    row = quality.units[quality.units["unit"] == unit().unit]
+    if row.empty:
+        st.info(t("unit.quality.empty", period=period_label(period, lang)))
+        return
+    row = row.iloc[0]
+    cards = st.grid(2, min_column_width=140)
+    cards.metric(METRICS["on_time_rate"].label(lang), fmt.fmt_pct(row["on_time_rate"], lang=lang),
+                 help=METRICS["on_time_rate"].description(lang), border=True)
+    unflagged = METRICS[qu.UNFLAGGED]  # its registry label is too long for a phone's card: the short head
+    cards.metric(t("league.head.unflagged"), fmt.fmt_pct(row["on_time_rate_unflagged"], lang=lang),
+                 help=f"{unflagged.label(lang)}: {unflagged.description(lang)}", border=True)
+    st.caption(t("unit.quality.question", unflagged=t("league.head.unflagged")))
+    if int(row["flagged"]) == 0:
+        st.success(t("unit.quality.no_flags"), icon=":material/check_circle:")
+        return
+    st.markdown(t("unit.quality.counts", n=fmt.fmt_int(row["flagged"], lang=lang),
+                  signals=qu.signal_counts(row, screens.SIGNALS, lang)))
+    if unit().rows_hidden:
+        st.info(t("access.rows.other_unit"), icon=":material/lock:")
+        return
+    cases = quality.cases[quality.cases["unit"] == unit().unit]
+    show_all = len(cases) > LIST_ROWS and st.session_state.get("unit_tanda_semua", False)
+    st.space(24)  # the table's toolbar floats above it on a phone
+    st.dataframe(qu.cases_frame(cases if show_all else cases.head(LIST_ROWS), lang), hide_index=True,
+                 column_config={t("unit.col.id"): st.column_config.TextColumn(pinned=True)})
+    if len(cases) > LIST_ROWS:
+        st.toggle(t("unit.quality.all", n=fmt.fmt_int(len(cases), lang=lang)), key="unit_tanda_semua")
 
 
 with panel(t("unit.panel.score"), title=True):
@@ -117,6 +184,15 @@ with panel(t("unit.panel.breaches"), title=True):
         if len(breaches) > BREACH_ROWS:
             st.caption(t("unit.breaches.more", shown=fmt.fmt_int(BREACH_ROWS, lang=lang),
                          n=fmt.fmt_int(len(breaches), lang=lang)))
+
+with panel(t("unit.panel.forecast"), title=True):
+    # The whole regency's forecast, computed once per import and shared with Ringkasan; the rows
+    # are only the viewer's own unit's when the viewer is a unit account.
+    forecast_panel(ctx.query(screens.breach_forecast, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope))
+
+with panel(t("unit.panel.quality"), title=True):
+    # Every unit's figures for the period, computed once and shared with Peringkat.
+    quality_panel(ctx.query(screens.closure_quality, period, ctx.as_of, policy, unit_scope=ctx.viewer.row_scope))
 
 with panel(t("unit.panel.mix"), title=True):
     by_category, by_channel = st.tabs([t("unit.mix.category"), t("unit.mix.channel")])

@@ -274,3 +274,22 @@ def test_the_backtest_replays_what_was_known_and_scores_what_happened(con, polic
     assert r["brier"] == pytest.approx((1 - _f(10, 11)) ** 2)
     assert r["unit_mae"] == pytest.approx(1 - _f(10, 11)) and r["unit_bias"] == pytest.approx(_f(10, 11) - 1)
     assert [b["count"] for b in r["reliability"]][9] == 1
+
+
+def test_a_first_export_with_nothing_ended_forecasts_nothing_rather_than_certain_breach(tmp_path, policy):
+    """Complaints awaiting verification in a first export: no stage of that kind has ended, so no
+    curve speaks for them: no number (not p = 1 for every one of them)."""
+    from analytics import store
+    from analytics.importers.ingest import import_file
+    from tests.helpers import template_csv
+
+    con = store.connect(tmp_path / "first.duckdb")
+    try:
+        rows = [f"N{i},2025-10-2{i % 3}T09:00+07:00,,,,,menunggu_verifikasi,,,,,,,,,," for i in range(6)]
+        import_file(con, template_csv(tmp_path / "first.csv", rows), region="kab-bekasi",
+                    snapshot_at=pd.Timestamp("2025-10-23 12:00", tz=TZ))
+        fc = forecast(con, pd.Timestamp("2025-10-23 12:00", tz=TZ), policy)
+    finally:
+        con.close()
+    assert len(fc.stages) == 6 and set(fc.stages["curve"]) == {"none"} and fc.stages["p_breach"].isna().all()
+    assert fc.expected_breaches == 0

@@ -21,6 +21,7 @@ from ui import export
 from ui.charts import plot_text
 from ui.fmt import MISSING, fmt_date, fmt_delta, fmt_int, fmt_pct, is_missing, metric_text
 from ui.i18n import t
+from ui.quality_ui import UNFLAGGED
 
 # League columns, in reading order (the downloads and "all columns" show them so).
 LEAGUE_METRICS = ("rank", "short", "tier", "score", "on_time_rate", "adjusted_on_time_rate", "decided",
@@ -88,14 +89,16 @@ def column_widths(lang: str) -> dict[str, int]:
     """Pixel widths for the short league columns, so PHONE_ORDER fits a 390 px phone (with the
     row-selection boxes: 33 + 92 + 36 + 72 + 64 + 48 = 345 of 358 px)."""
     return {label("short", lang): 92, label("rank", lang): 36, t("league.col.tier", lang=lang): 48,
-            label("score", lang): 60, label("on_time_rate", lang): 72, label("open_overdue", lang): 64}
+            label("score", lang): 60, label("on_time_rate", lang): 72, label("open_overdue", lang): 64,
+            label(UNFLAGGED, lang): 84}
 
 
 def column_heads(lang: str) -> dict[str, str]:
     """Short headers for the narrow phone columns (display column -> header); the full name is
     the header's tooltip."""
     return {label("rank", lang): "#", label("on_time_rate", lang): t("league.head.on_time", lang=lang),
-            label("open_overdue", lang): t("league.head.overdue", lang=lang)}
+            label("open_overdue", lang): t("league.head.overdue", lang=lang),
+            label(UNFLAGGED, lang): t("league.head.unflagged", lang=lang)}
 
 
 def phone_columns(lang: str) -> list[str]:

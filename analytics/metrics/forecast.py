@@ -33,7 +33,8 @@ The model, in working days as the clock counts them (docs/metrics.md, "Working d
   (it has outlived every stage the unit ended), the regency's curve is used (``curve =
   "regency"``); when that is 0 too, p_breach = 1 (``curve = "beyond"``: no history to say it will
   end in time). A stage of a kind that no stage in the window can speak for (nothing of that stage
-  started in it) has no p_breach (NaN, ``curve = "none"``) and adds nothing to the expected count.
+  started in it, or fewer than MIN_REGENCY_EVENTS of it ended, the whole regency pooled) has no
+  p_breach (NaN, ``curve = "none"``) and adds nothing to the expected count.
 - Stages already past their deadline are breaches already, not forecasts: counted apart
   (``overdue``).
 - **expected_breaches** of a unit = the sum of p_breach over its open stages whose deadline falls
@@ -77,6 +78,9 @@ __all__ = [
 DEFAULT_DAYS = 5  # "minggu ini": the next five working days
 DEFAULT_HISTORY_DAYS = 180  # recent enough to be the unit's current habits, long enough for 20 ends
 DEFAULT_MIN_EVENTS = 20  # below this a unit borrows the regency's curve (module docstring: why)
+# Below this many ended stages of a kind in the whole regency there is no curve at all: a first
+# export of complaints still waiting would otherwise read as certain breach (curve = "none").
+MIN_REGENCY_EVENTS = 5
 VERIFIER_CODE = "VERIFIKATOR"  # groups_sql's code for the verifier as a group
 
 UNIT_COLUMNS = ("unit", "unit_code", "owner_kind", "open_stages", "due_soon", "expected_breaches", "overdue",
@@ -369,7 +373,11 @@ def _curves(hist: pd.DataFrame, working: bool, frac: float, min_events: int):  #
     order, groups = _slices([stage])
     for (st,), sl in groups:
         rows = order[sl]
-        curves[(_REGENCY, int(st))] = kaplan_meier(time[rows], ended[rows], n[rows])
+        # The regency's curve is a basis only with enough ended stages of its own: a first export
+        # of complaints still waiting (nothing ended yet) has no history to forecast from, and a
+        # curve of censored stages alone would read as certain breach.
+        if n[rows][ended[rows]].sum() >= MIN_REGENCY_EVENTS:
+            curves[(_REGENCY, int(st))] = kaplan_meier(time[rows], ended[rows], n[rows])
     rows_out = []
     order, groups = _slices([code, stage])
     unit_names, owners = hist["unit"].to_numpy(dtype=object), hist["owner"].to_numpy(dtype=np.int64)
@@ -411,7 +419,7 @@ def _stage_risk(live: pd.DataFrame, curves: dict, cal: WorkCalendar, tz: str, wo
     for (c, st), sl in groups:
         rows = order[sl]
         regency = curves.get((_REGENCY, int(st)))
-        if regency is None:  # nothing of this stage started in the window: no basis
+        if regency is None:  # too little of this stage ended in the window: no basis
             kind[rows] = "none"
             continue
         own = curves.get((c, int(st)))

@@ -68,6 +68,11 @@ MESSAGES = {
         "breach.stage.tindak_lanjut": "Tindak lanjut",
         "breach.stage.penyelesaian": "Penyelesaian",
         "week.label": "Minggu {n} · {start}–{end}",
+        "league.head.unflagged": "Tanpa tanda",
+        "peringkat.quality": "Kualitas penutupan",
+        "peringkat.on_time_help": "Tepat waktu (%). {flag}: tanpa aduan bertanda kualitas penutupan, persentase unit ini berbeda {points} poin atau lebih (kolom Tanpa tanda pada semua kolom, atau buka unitnya). Pertanyaan untuk rapat, bukan hukuman: peringkat tidak berubah.",
+        "peringkat.flagged": "{flag} Tanpa aduan bertanda, tepat waktu berbeda {points} poin atau lebih: {units}. Pertanyaan untuk rapat, bukan hukuman; ketuk unit untuk melihat aduannya.",
+        "peringkat.flagged.unit": "{unit} {rate} → {unflagged}",
     },
     "en": {
         "peringkat.by": "Rank by",
@@ -135,5 +140,10 @@ MESSAGES = {
         "breach.stage.tindak_lanjut": "Follow-up",
         "breach.stage.penyelesaian": "Resolution",
         "week.label": "Week {n} · {start}–{end}",
+        "league.head.unflagged": "Unflagged",
+        "peringkat.quality": "Closure quality",
+        "peringkat.on_time_help": "On-time rate. {flag}: without the complaints carrying a closure-quality signal, this unit's rate is {points} points or more different (the Unflagged column under all columns, or open the unit). A question for the meeting, never a penalty: the rank does not change.",
+        "peringkat.flagged": "{flag} Without flagged complaints the on-time rate moves {points} points or more: {units}. A question for the meeting, never a penalty; tap a unit to see its complaints.",
+        "peringkat.flagged.unit": "{unit} {rate} → {unflagged}",
     },
 }
