@@ -252,7 +252,8 @@ def users_file(directory: Path) -> Path:
     return path
 
 
-def _rss_now_mb(pid: int) -> float | None:
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process (MiB), None when it is gone."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as fh:
             for line in fh:
@@ -282,7 +283,7 @@ def main(argv: list[str]) -> int:
     load_before = os.getloadavg()
     try:
         result = measure(url, args.sessions, args.seconds, tuple(args.page or ["ringkasan"]), args.think)
-        rss_end = _rss_now_mb(proc.pid)
+        rss_end = rss_mb(proc.pid)
     finally:
         peak = stop_server(proc)
     s = result["summary"] | {"server_start_s": startup, "server_peak_rss_mb": peak, "server_rss_end_mb": rss_end,

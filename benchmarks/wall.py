@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
+from benchmarks.load import rss_mb
 
 ROTATE_S = 1.5  # ten times a real wall's default of 15 s
 SAMPLE_S = 60.0
@@ -70,18 +71,6 @@ def build_store(path: Path) -> dict:
     finally:
         con.close()
     return {"rows": int(report.rows_new), "end": end.isoformat()}
-
-
-def rss_mb(pid: int) -> float | None:
-    """Resident memory of a process (MiB), None when it is gone."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def _children() -> dict[int, list[int]]:

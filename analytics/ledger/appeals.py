@@ -17,6 +17,7 @@ from analytics.ledger.close import current_version, require_analis
 from analytics.ledger.model import COUNTED_STATES, MAX_TEXT, REASONS, LedgerError
 from analytics.security import audit
 from analytics.security.access import Viewer
+from analytics.store import rollback_quietly
 
 
 def _case(con: duckdb.DuckDBPyConnection, month: str, version: int, source_id: str, stage: str,
@@ -121,15 +122,10 @@ def decide_appeal(con: duckdb.DuckDBPyConnection, appeal_id: int, *, accept: boo
                              "decision": "accepted" if accept else "rejected"})
         con.execute("COMMIT")
     except duckdb.TransactionException as exc:
-        _rollback(con)
+        rollback_quietly(con)
         raise LedgerError(f"keberatan #{appeal_id} baru saja diputus analis lain / just decided by another analis") from exc
     except Exception:
-        _rollback(con)
+        rollback_quietly(con)
         raise
 
 
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.Error:  # a conflict already ended the transaction
-        pass

@@ -77,6 +77,15 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     return con
 
 
+def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """ROLLBACK after a failed write; a failed COMMIT or a write conflict has already ended the
+    transaction, and then there is nothing left to roll back."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
 def get_meta(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
     rows = con.execute("SELECT value FROM meta WHERE key = $k", {"k": key}).fetchall()
     return rows[0][0] if rows else default
