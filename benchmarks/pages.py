@@ -44,18 +44,21 @@ def frame_facts(con: duckdb.DuckDBPyConnection) -> tuple:
 
 
 def ringkasan(con, a: PageArgs):
-    return frame_facts(con), screens.overview(con, a.period, a.as_of, a.policy)
+    return (frame_facts(con), screens.overview(con, a.period, a.as_of, a.policy),
+            screens.breach_forecast(con, a.as_of, a.policy))  # "Diperkirakan lewat batas minggu ini"
 
 
 def peringkat(con, a: PageArgs):
-    return frame_facts(con), screens.short_names(con), screens.league_for(
-        con, by="opd", period=a.period, as_of=a.as_of, policy=a.policy), screens.coverage(con, a.period, a.as_of, a.policy)
+    return (frame_facts(con), screens.short_names(con), screens.league_for(
+        con, by="opd", period=a.period, as_of=a.as_of, policy=a.policy), screens.coverage(con, a.period, a.as_of, a.policy),
+        screens.closure_quality(con, a.period, a.as_of, a.policy))  # the rate without flagged complaints
 
 
 def unit(con, a: PageArgs):
     slug = store.get_meta(con, "region")
     return (frame_facts(con), screens.units_in_store(con), screens.unit_view(con, a.unit, a.period, a.as_of, a.policy),
-            region_geojson(slug, "kecamatan") if slug else None)
+            region_geojson(slug, "kecamatan") if slug else None,
+            screens.breach_forecast(con, a.as_of, a.policy), screens.closure_quality(con, a.period, a.as_of, a.policy))
 
 
 def peta(con, a: PageArgs):
