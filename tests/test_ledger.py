@@ -15,6 +15,7 @@ DINKES: 4 due, 1 on time, 3 counted. The verifier: 4 due, 3 on time, 1 counted (
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,7 +83,9 @@ def test_a_closed_month_has_the_hand_computed_figures_and_cases(con, policy):
     month = ledger_month(con, "2025-10")
     dinkes, verifier = _unit(month, "DINKES"), _unit(month, "VERIFIKATOR")
     assert (dinkes.due, dinkes.on_time, dinkes.late, dinkes.open_overdue, dinkes.counted) == (4, 1, 1, 2, 3)
-    assert dinkes.final_on_time_pct == 25.0 and month.tier(dinkes) == "C"
+    assert dinkes.final_on_time_pct == 25.0
+    assert month.tier(dinkes) is None  # 4 judged stages: under the volume rule, no Kelas
+    assert dataclasses.replace(month, min_judged=4).tier(dinkes) == "C"  # 4 or more: 25 % is C
     assert (verifier.due, verifier.on_time, verifier.counted, verifier.final_on_time_pct) == (4, 3, 1, 75.0)
     cases = {(c.id, c.stage): c for c in dinkes.cases}
     assert set(cases) == {("B", "tindak_lanjut"), ("C", "tindak_lanjut"), ("D", "tindak_lanjut")}
@@ -303,5 +306,20 @@ def test_the_store_migrates_to_the_ledger_schema(tmp_path):
     try:
         assert schema.schema_version(con) >= 7
         assert con.execute("SELECT count(*) FROM ledger_appeals").fetchall()[0][0] == 0
+    finally:
+        con.close()
+
+
+def test_a_month_with_complaints_no_unit_holds_yet_closes(tmp_path, policy):
+    """A complaint still with the verifier has no unit (unit_kind NA): it counts for the verifier,
+    and the close does not trip on the missing unit (the real SP4N Kab. Bandung export has many)."""
+    con = store.connect(tmp_path / "p.duckdb")
+    try:
+        rows = [*ROWS, "E,2025-10-20T09:00+07:00,,,,,menunggu_verifikasi,,,,,,,,,,"]
+        import_file(con, template_csv(tmp_path / "oktober.csv", rows), region="kab-bekasi", snapshot_at=AS_OF,
+                    now=AS_OF.to_pydatetime())
+        close_month(con, "2025-10", as_of=AS_OF, policy=policy, actor=ANALIS, now=CLOSE_AT)
+        verifier = _unit(ledger_month(con, "2025-10"), "VERIFIKATOR")
+        assert verifier.due == 5 and {(c.id, c.state) for c in verifier.cases} == {("D", "late"), ("E", "open_overdue")}
     finally:
         con.close()

@@ -202,7 +202,7 @@ def test_pimpinan_sees_every_unit_worst_first_and_no_form(closed):
     table = at.dataframe[0].value
     assert list(table.columns) == ["Unit", "Dihitung akhir", "Tepat waktu akhir", "Kelas"]
     rows = {r["Unit"]: (r["Dihitung akhir"], r["Tepat waktu akhir"], r["Kelas"]) for _, r in table.iterrows()}
-    assert rows["Dinkes"] == ("3", "25,0%", "C")
+    assert rows["Dinkes"] == ("3", "25,0%", "–")  # 4 judged stages: no Kelas (the volume rule)
     assert list(table["Unit"])[0] in ("Dinkes", "Dishub")  # worst first
     assert "3 unit · " in plain(visible_text(at))
     assert not _forms(at) and not at.error
@@ -218,7 +218,7 @@ def test_a_unit_account_sees_its_own_figures_and_cases_only(closed):
     assert not at.exception, at.exception
     cards = {m.label: m.value for m in at.metric}
     assert cards == {"Jatuh tempo": "4", "Tepat waktu": "1", "Dihitung": "3", "Dihitung akhir": "3",
-                     "Tepat waktu akhir": "25,0%", "Kelas": "C"}
+                     "Tepat waktu akhir": "25,0%", "Kelas": "–"}
     text = visible_text(at)
     assert _ids(text) == set(KES) and not any(i in text for i in HUB)
     cases = at.dataframe[0].value

@@ -59,7 +59,7 @@ def judged_rows(con: duckdb.DuckDBPyConnection, month: str, as_of: pd.Timestamp,
     stages of a kelurahan or of no known unit are left out (they are in no league either)."""
     rows = due_clock(con, month_period(month).utc_bounds(policy.timezone), as_of, policy)
     verifier = (rows["owner_kind"] == "verifikator").to_numpy()
-    kind = rows["unit_kind"].astype("string").to_numpy(dtype=object)
+    kind = rows["unit_kind"].astype("string").fillna("").to_numpy(dtype=object)  # no unit yet: NA
     unit_rows = ~verifier & np.isin(kind, ["opd", "camat"]) & rows["unit_code"].notna().to_numpy()
     rows = rows[verifier | unit_rows].copy()
     is_ver = rows["owner_kind"] == "verifikator"

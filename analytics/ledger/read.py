@@ -39,10 +39,15 @@ class LedgerMonth:
     versions: tuple[LedgerVersion, ...]  # every version of the month, oldest first
     units: tuple[UnitFigures, ...]
     tiers: tuple[tuple[str, float], ...]
+    # The league's volume rule (data/ranking.toml min_decided): a unit with fewer judged stages
+    # (on time + final count) gets no Kelas: 0 of 2 is not a verdict on a month.
+    min_judged: int = 10
 
     def tier(self, unit: UnitFigures) -> str | None:
         pct = unit.final_on_time_pct
-        return None if pct is None else str(tier_of(pd.Series([pct]), dict(self.tiers)).iloc[0])
+        if pct is None or unit.on_time + unit.final_counted < self.min_judged:
+            return None
+        return str(tier_of(pd.Series([pct]), dict(self.tiers)).iloc[0])
 
 
 def versions(con: duckdb.DuckDBPyConnection, month: str) -> tuple[LedgerVersion, ...]:
@@ -107,8 +112,9 @@ def ledger_month(con: duckdb.DuckDBPyConnection, month: str, *, viewer: Viewer |
                                 uncertain=int(u.uncertain), unknown=int(u.unknown),
                                 cases=tuple(by_unit.get(u.unit_code, ())))
                     for u in units.itertuples())
-    tiers = (settings or load_ranking_settings()).tiers
-    return LedgerMonth(version=chosen, versions=every, units=figures, tiers=tuple(sorted(tiers.items())))
+    settings = settings or load_ranking_settings()
+    return LedgerMonth(version=chosen, versions=every, units=figures, tiers=tuple(sorted(settings.tiers.items())),
+                       min_judged=settings.min_decided)
 
 
 def _none(v: object) -> object:

@@ -265,7 +265,8 @@ def explanation(m: LedgerMonth, lang: str) -> str:
             "terlambat tidak dapat dipastikan; dicantumkan, tetapi tidak dihitung untuk maupun terhadap unit), tahap "
             "yang waktunya tidak diketahui, dan kasus yang keberatannya diterima. Dihitung akhir = dihitung - "
             "keberatan diterima. Tepat waktu akhir = tepat waktu ÷ (tepat waktu + dihitung akhir): kasus yang "
-            f"keberatannya diterima tidak masuk pembilang maupun penyebut. Kelas: {tier_text}."
+            f"keberatannya diterima tidak masuk pembilang maupun penyebut. Kelas: {tier_text}; "
+            f"tanpa kelas bila tahap yang dinilai kurang dari {m.min_judged}."
         )
     tier_text = ", ".join(f"{name} from {fmt_num(floor, 0, lang='en')}%" for name, floor in tiers) + ", C below"
     return (
@@ -276,7 +277,8 @@ def explanation(m: LedgerMonth, lang: str) -> str:
         "deadline falls between them, so on time and late cannot be told apart; listed, counted neither for nor "
         "against the unit), stages whose time is unknown, and cases whose appeal was accepted. Final count = counted "
         "- accepted appeals. Final on-time rate = on time ÷ (on time + final count): a case whose appeal was "
-        f"accepted is in neither the numerator nor the denominator. Tier: {tier_text}."
+        f"accepted is in neither the numerator nor the denominator. Tier: {tier_text}; "
+        f"no tier with fewer than {m.min_judged} judged stages."
     )
 
 
