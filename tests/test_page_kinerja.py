@@ -411,3 +411,22 @@ def test_english(closed):
     assert at.button(key="kinerja_appeal_submit").label == "File the appeal"
     at.button(key="kinerja_appeal_submit").click().run()
     assert "write what the appeal is about" in _error_text(at)
+
+
+def test_units_judged_on_few_stages_say_so():
+    """A unit whose due stages mostly have no time (a Ringkas export) gets a line saying on how few
+    stages its rate stands, instead of a bare 0,0 %."""
+
+    from analytics.ledger.model import UnitFigures
+    from analytics.ledger.read import LedgerMonth
+    from ui.ledger_ui import unknown_note
+
+    thin = UnitFigures(unit="Verifikator (Diskominfo)", unit_code="VERIFIKATOR", unit_kind="verifikator", due=63,
+                       on_time=0, late=0, open_overdue=2, uncertain=0, unknown=61)
+    fine = UnitFigures(unit="Dinas Kesehatan", unit_code="DINKES", unit_kind="opd", due=40, on_time=30, late=5,
+                       open_overdue=0, uncertain=0, unknown=5)
+    month = LedgerMonth(version=None, versions=(), units=(thin, fine), tiers=(("A", 85.0), ("B", 70.0)))
+    assert unknown_note(month, {}, "id") == ("Tanpa waktu tercatat, tidak dinilai: Verifikator (Diskominfo) 61 dari "
+                                             "63 tahap. Angka unit ini bertumpu pada sedikit tahap.")
+    assert unknown_note(LedgerMonth(version=None, versions=(), units=(fine,), tiers=()), {}, "id") == ""
+    assert month.tier(thin) is None  # 2 judged stages: no Kelas either

@@ -339,6 +339,20 @@ def figures(ctx, m: LedgerMonth) -> None:  # noqa: ANN001
         unit_cards(ctx, m)
     else:
         units_table(ctx, m)
+    note = unknown_note(m, ctx.query(short_names), ctx.lang)
+    if note:
+        st.caption(":material/help: " + note)
+
+
+def unknown_note(m: LedgerMonth, shorts: dict[str, str], lang: str) -> str:
+    """Units most of whose due stages have no time in the data (a "Laporan Ringkas" export): their
+    rate stands on a few stages, and the line says on how few ("" when there are none)."""
+    thin = [u for u in m.units if u.unknown and u.unknown * 2 >= u.due]
+    if not thin:
+        return ""
+    parts = ", ".join(_t(lang, "kinerja.unknown.unit", unit=unit_name(u, shorts), unknown=fmt_int(u.unknown, lang=lang),
+                         due=fmt_int(u.due, lang=lang)) for u in thin)
+    return _t(lang, "kinerja.unknown", units=parts)
 
 
 def drift_line(ctx, m: LedgerMonth) -> None:  # noqa: ANN001
