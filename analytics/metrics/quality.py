@@ -38,6 +38,7 @@ from analytics.metrics.groups_sql import STATE_COUNTS, state_aggregates
 from analytics.rules.model import STATUSES
 from analytics.rules.periods import Period
 from analytics.rules.policy import SlaPolicy
+from analytics.store import schema
 from analytics.store.reads import scope_clause
 from analytics.textfmt import round_half_up
 
@@ -171,7 +172,7 @@ def quality_for(
         # may commit an import meanwhile), and the temporary tables go with its rollback.
         cur.execute("BEGIN TRANSACTION")
         try:
-            if not _has_unit_history(cur):
+            if not schema.has_table(cur, "unit_history"):
                 # A store from before schema v8 opened read-only (not migrated): no unit history
                 # yet, so ping-pong rests on the source's redispatch_count alone.
                 cur.execute("CREATE TEMP TABLE unit_history (source VARCHAR, source_id VARCHAR, unit_code VARCHAR, "
@@ -193,11 +194,6 @@ def quality_for(
     units = _unit_frame(units)
     return Quality(period=period, as_of=as_of, policy=policy.name, unit=unit, settings=settings,
                    units=units, cases=_case_frame(cases, units["unit"]))
-
-
-def _has_unit_history(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'unit_history' "
-                            "AND table_catalog = current_database()").fetchall()[0][0])
 
 
 def in_bursts(group: np.ndarray, t: np.ndarray, n: int, window: int) -> np.ndarray:

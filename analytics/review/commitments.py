@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from analytics.rules.periods import Period, iso_week
+from analytics.store import schema
 
 COLUMNS = ("id", "unit_code", "unit", "text", "due_on", "made_week", "created_at", "done_on", "done_note")
 MAX_TEXT = 500  # a promise, not a report: it must fit one line of the pack and a WhatsApp message
@@ -55,9 +56,7 @@ def resolve_unit(units: pd.DataFrame, unit: str) -> tuple[str, str]:
 
 def has_table(con: duckdb.DuckDBPyConnection) -> bool:
     """False on a store opened read-only before schema v2 (then there are no commitments yet)."""
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'commitments' "
-        "AND table_catalog = current_database()").fetchall()[0][0])
+    return schema.has_table(con, "commitments")
 
 
 def add(con: duckdb.DuckDBPyConnection, *, unit: str, text: str, due_on: date, made_week: str,

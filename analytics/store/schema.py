@@ -26,12 +26,17 @@ def migrations() -> list[tuple[int, Path]]:
     return sorted(found)
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the store behind ``con`` has table ``name`` (a store opened read-only is not
+    migrated). Only the store's own catalog: a backup attached meanwhile has the same tables."""
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = $t AND table_catalog = current_database()",
+        {"t": name},
+    ).fetchall()[0][0])
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "
-        "AND table_catalog = current_database()"
-    ).fetchall()[0][0]
-    if not exists:
+    if not has_table(con, "schema_migrations"):
         return 0
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0]
 
